@@ -1,0 +1,19 @@
+// Bundles the CLI (dist/cli.js) and every GitHub action (actions/<name>/dist/index.js) with esbuild,
+// so that the CLI starts fast and the actions run on a runner without `npm install`.
+import { build } from "esbuild";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+// Bundled CommonJS dependencies call require(); give them one inside the ES module bundle.
+const banner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
+const common = { bundle: true, platform: "node", target: "node20", format: "esm", banner, sourcemap: false, logLevel: "warning" };
+
+const entries = [{ in: "src/cli/main.ts", out: "dist/cli.js" }];
+if (existsSync("actions")) {
+  for (const name of readdirSync("actions")) {
+    const entry = join("actions", name, "src", "main.ts");
+    if (existsSync(entry)) entries.push({ in: entry, out: join("actions", name, "dist", "index.js") });
+  }
+}
+await Promise.all(entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out })));
+console.log(`built ${entries.map((e) => e.out).join(", ")}`);

@@ -1,0 +1,84 @@
+// JSON Schema (2020-12) validation with ajv, turning ajv errors into file:line:column diagnostics.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import ajvFormats from "ajv-formats";
+import type { Diagnostic } from "../util/diagnostic.js";
+import type { YamlFile } from "../repo/yaml-file.js";
+import { SCHEMAS } from "./schemas.js";
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function instance(): Ajv2020 {
+  if (!ajv) {
+    ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    // ajv-formats is CommonJS: under Node's ESM interop its function is the module's .default.
+    ajvFormats.default(ajv);
+    for (const [name, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, name);
+  }
+  return ajv;
+}
+
+export function validatorFor(schemaFile: string): ValidateFunction {
+  let v = compiled.get(schemaFile);
+  if (!v) {
+    const id = (SCHEMAS[schemaFile] as { $id?: string } | undefined)?.$id;
+    if (!id) throw new Error(`unknown schema ${schemaFile}`);
+    const fn: ValidateFunction = instance().getSchema(id) ?? instance().compile(SCHEMAS[schemaFile]!);
+    compiled.set(schemaFile, fn);
+    return fn;
+  }
+  return v;
+}
+
+/** Validate plain data (e.g. a generated image list); returns messages with field paths. */
+export function validateData(schemaFile: string, data: unknown, displayPath: string): Diagnostic[] {
+  const v = validatorFor(schemaFile);
+  if (v(data)) return [];
+  return simplify(v.errors ?? []).map((e) => ({ file: displayPath, line: 0, column: 0, field: e.instancePath, message: describe(e), rule: "schema" }));
+}
+
+/** Validate a parsed YAML file; diagnostics point at the offending field's line and column. */
+export function validateYaml(schemaFile: string, yf: YamlFile): Diagnostic[] {
+  const v = validatorFor(schemaFile);
+  if (v(yf.data)) return [];
+  return simplify(v.errors ?? []).map((e) => {
+    const field = e.keyword === "additionalProperties" ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}` : e.instancePath;
+    const pos = yf.locate(field);
+    return { file: yf.file, line: pos.line, column: pos.column, field, message: describe(e), rule: "schema" };
+  });
+}
+
+// oneOf/if-then produce a cascade of sub-errors; keep the specific ones a person can act on.
+function simplify(errors: ErrorObject[]): ErrorObject[] {
+  const specific = errors.filter((e) => !["oneOf", "anyOf", "if", "allOf"].includes(e.keyword));
+  const chosen = specific.length > 0 ? specific : errors;
+  const seen = new Set<string>();
+  return chosen.filter((e) => {
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function describe(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "additionalProperties":
+      return `unknown field "${String(p.additionalProperty)}"`;
+    case "required":
+      return `missing required field "${String(p.missingProperty)}"`;
+    case "type":
+      return `must be of type ${String(p.type)}`;
+    case "enum":
+      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "const":
+      return `must be ${JSON.stringify(p.allowedValue)}`;
+    case "pattern":
+      return `does not match the required pattern ${String(p.pattern)}`;
+    case "format":
+      return `is not a valid ${String(p.format)}`;
+    default:
+      return e.message ?? e.keyword;
+  }
+}
