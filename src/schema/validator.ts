@@ -10,7 +10,8 @@ const compiled = new Map<string, ValidateFunction>();
 
 function instance(): Ajv2020 {
   if (!ajv) {
-    ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    // strictRequired off: "required" inside if/then names properties defined at the top level.
+    ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
     // ajv-formats is CommonJS: under Node's ESM interop its function is the module's .default.
     ajvFormats.default(ajv);
     for (const [name, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, name);

@@ -1,23 +1,23 @@
 import { resolve } from "node:path";
 import type { Command } from "../command.js";
-import { parse } from "../args.js";
+import { parse, parseNow } from "../args.js";
 import { validateRepository } from "../../validate/index.js";
 import { formatDiagnostic } from "../../util/diagnostic.js";
 
 export const validateCommand: Command = {
   name: "validate",
   summary: "check every YAML file: syntax, schema, cross-file rules (exit 1 listing all problems)",
-  usage: "vmendorse validate [--root DIR] [--json]",
+  usage: "vmendorse validate [--root DIR] [--now ISO] [--json]",
   async run(argv, io) {
-    const { values } = parse(argv, { root: { type: "string" }, json: { type: "boolean" } });
+    const { values } = parse(argv, { root: { type: "string" }, now: { type: "string" }, json: { type: "boolean" } });
     const root = resolve(io.cwd, values.root ?? ".");
-    const result = await validateRepository(root);
-    if (values.json) io.out(JSON.stringify(result, null, 2));
+    const { diagnostics, counts } = validateRepository(root, parseNow(values.now).getTime());
+    if (values.json) io.out(JSON.stringify({ valid: diagnostics.length === 0, counts, diagnostics }, null, 2));
     else {
-      for (const d of result.diagnostics) io.err(formatDiagnostic(d));
-      const counts = Object.entries(result.counts).map(([k, n]) => `${n} ${k}`).join(", ");
-      io.out(result.diagnostics.length === 0 ? `valid: ${counts}` : `invalid: ${result.diagnostics.length} problem(s) in ${root}`);
+      for (const d of diagnostics) io.err(formatDiagnostic(d));
+      const summary = `${counts.images} images, ${counts.releases} releases, ${counts.vos} VOs, ${counts.endorsements} endorsements, ${counts.revocations} revocations`;
+      io.out(diagnostics.length === 0 ? `valid: ${summary}` : `invalid: ${diagnostics.length} problem(s) in ${root}`);
     }
-    return result.diagnostics.length === 0 ? 0 : 1;
+    return diagnostics.length === 0 ? 0 : 1;
   },
 };
