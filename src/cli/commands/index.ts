@@ -1,7 +1,9 @@
 // Every CLI command, in the order `vmendorse --help` lists them. Add a command: one import, one entry.
 import type { Command } from "../command.js";
 import { validateCommand } from "./validate.js";
+import { composeCommand } from "./compose.js";
 
 export const COMMANDS: Command[] = [
   validateCommand,
+  composeCommand,
 ];
