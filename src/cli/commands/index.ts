@@ -2,8 +2,12 @@
 import type { Command } from "../command.js";
 import { validateCommand } from "./validate.js";
 import { composeCommand } from "./compose.js";
+import { endorseCommand } from "./endorse.js";
+import { revokeCommand } from "./revoke.js";
 
 export const COMMANDS: Command[] = [
   validateCommand,
   composeCommand,
+  endorseCommand,
+  revokeCommand,
 ];
