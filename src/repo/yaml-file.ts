@@ -51,7 +51,8 @@ export function parseYamlText(bytes: Uint8Array, displayPath: string): YamlResul
 
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true, version: "1.2" });
-  const errors = [...doc.errors, ...doc.warnings.filter((w) => w.code !== "TAG_RESOLVE_FAILED")];
+  // Warnings (e.g. an unresolved !!python/object tag) are refused too: the data must be plain.
+  const errors = [...doc.errors, ...doc.warnings];
   if (errors.length > 0) {
     return {
       ok: false,
