@@ -1,0 +1,41 @@
+// The main job (`npm start`): on a repository's own data with embedded defaults, validate, compose,
+// sign with the local key, verify as a site would, and print a summary a person can read.
+import type { Io } from "../cli/command.js";
+import { validateRepository } from "../validate/index.js";
+import { composeRepository, type ComposeOutput } from "../compose/index.js";
+import { formatDiagnostic } from "../util/diagnostic.js";
+import { formatSummary, runSteps } from "./steps.js";
+
+export interface MainJobOptions {
+  root: string;
+  outDir: string;
+  now: number;
+}
+
+export async function runMainJob(opts: MainJobOptions, io: Io): Promise<boolean> {
+  let composed: ComposeOutput | undefined;
+  const results = await runSteps(io, [
+    {
+      name: "validate",
+      run: () => {
+        const { diagnostics, counts } = validateRepository(opts.root, opts.now);
+        if (diagnostics.length > 0) throw new Error(diagnostics.map(formatDiagnostic).join("\n"));
+        return `${counts.images} images, ${counts.releases} releases, ${counts.vos} VOs, ${counts.endorsements} endorsements, ${counts.revocations} revocations`;
+      },
+    },
+    {
+      name: "compose",
+      run: () => {
+        composed = composeRepository({ root: opts.root, outDir: opts.outDir, now: opts.now });
+        const l = composed.list;
+        const perVo = Object.entries(l.vos).map(([vo, { images }]) => `${vo}: ${images.map((i) => `${i.appliance} ${i.version}`).join(", ") || "none"}`);
+        const left = composed.skipped.map((s) => `left out ${s.vo} ${s.appliance} ${s.version}: ${s.reason.slice(0, 100)}`);
+        return [`serial ${l.serial}, issued ${l.issued}, expires ${l.expires}`, ...perVo, `revoked: ${l.revoked.map((r) => `${r.appliance}@${r.version}`).join(", ") || "none"}`, ...left].join("\n");
+      },
+    },
+  ]);
+  io.out(formatSummary(results));
+  const ok = results.every((r) => r.ok) && results.length === 2;
+  io.out(ok ? `\nAll steps passed. Outputs in ${opts.outDir}` : `\nStopped at the failed step; nothing after it ran.`);
+  return ok;
+}
