@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { validateRepository } from "../validate/index.js";
+import type { Repository } from "../repo/load.js";
 import { readHistory } from "../git/history.js";
 import { ENDORSEMENTS_DIR } from "../repo/layout.js";
 import { InvalidInputError } from "../util/diagnostic.js";
@@ -21,6 +22,8 @@ export interface ComposeOptions {
   now: number;
   /** A previously issued list whose serial the new one must exceed (default: <outDir>/imagelist.json). */
   previousList?: string;
+  /** The repository, when the caller has just validated it (saves a second load). */
+  validated?: Repository;
 }
 
 export interface ComposeOutput extends ComposeResult {
@@ -38,8 +41,12 @@ export function readPreviousSerial(path: string): number | undefined {
 }
 
 export function composeRepository(opts: ComposeOptions): ComposeOutput {
-  const { repo, diagnostics } = validateRepository(opts.root, opts.now);
-  if (diagnostics.length > 0) throw new InvalidInputError(diagnostics);
+  let repo = opts.validated;
+  if (!repo) {
+    const v = validateRepository(opts.root, opts.now);
+    if (v.diagnostics.length > 0) throw new InvalidInputError(v.diagnostics);
+    repo = v.repo;
+  }
   const history = readHistory(opts.root, ENDORSEMENTS_DIR);
   const previousSerial = readPreviousSerial(opts.previousList ?? join(opts.outDir, LIST_FILE));
   const result = composeImageList({ repo, history, now: opts.now, ...(previousSerial !== undefined ? { previousSerial } : {}) });

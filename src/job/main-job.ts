@@ -4,6 +4,7 @@ import type { Io } from "../cli/command.js";
 import { validateRepository } from "../validate/index.js";
 import { composeRepository, type ComposeOutput } from "../compose/index.js";
 import { formatDiagnostic } from "../util/diagnostic.js";
+import type { Repository } from "../repo/load.js";
 import { formatSummary, runSteps } from "./steps.js";
 
 export interface MainJobOptions {
@@ -14,19 +15,22 @@ export interface MainJobOptions {
 
 export async function runMainJob(opts: MainJobOptions, io: Io): Promise<boolean> {
   let composed: ComposeOutput | undefined;
+  let repo: Repository | undefined;
   const results = await runSteps(io, [
     {
       name: "validate",
       run: () => {
-        const { diagnostics, counts } = validateRepository(opts.root, opts.now);
-        if (diagnostics.length > 0) throw new Error(diagnostics.map(formatDiagnostic).join("\n"));
+        const v = validateRepository(opts.root, opts.now);
+        if (v.diagnostics.length > 0) throw new Error(v.diagnostics.map(formatDiagnostic).join("\n"));
+        repo = v.repo;
+        const counts = v.counts;
         return `${counts.images} images, ${counts.releases} releases, ${counts.vos} VOs, ${counts.endorsements} endorsements, ${counts.revocations} revocations`;
       },
     },
     {
       name: "compose",
       run: () => {
-        composed = composeRepository({ root: opts.root, outDir: opts.outDir, now: opts.now });
+        composed = composeRepository({ root: opts.root, outDir: opts.outDir, now: opts.now, ...(repo ? { validated: repo } : {}) });
         const l = composed.list;
         const perVo = Object.entries(l.vos).map(([vo, { images }]) => `${vo}: ${images.map((i) => `${i.appliance} ${i.version}`).join(", ") || "none"}`);
         const left = composed.skipped.map((s) => `left out ${s.vo} ${s.appliance} ${s.version}: ${s.reason.slice(0, 100)}`);
