@@ -3,6 +3,8 @@ import type { Command } from "../command.js";
 import { startCommand } from "./start.js";
 import { validateCommand } from "./validate.js";
 import { composeCommand } from "./compose.js";
+import { signCommand } from "./sign.js";
+import { verifyCommand } from "./verify.js";
 import { endorseCommand } from "./endorse.js";
 import { revokeCommand } from "./revoke.js";
 
@@ -10,6 +12,8 @@ export const COMMANDS: Command[] = [
   startCommand,
   validateCommand,
   composeCommand,
+  signCommand,
+  verifyCommand,
   endorseCommand,
   revokeCommand,
 ];
