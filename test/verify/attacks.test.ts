@@ -46,6 +46,16 @@ describe("verify refuses", () => {
     expect(r.stderr).toMatch(/signature not valid for this list and signer/);
   });
 
+  it("a bundle whose stated digest is not the list's", async () => {
+    const s = await writeSigned(base);
+    const bundle = JSON.parse(readFileSync(s.bundleFile, "utf8"));
+    bundle.messageSignature.messageDigest.digest = Buffer.alloc(32, 7).toString("base64");
+    writeFileSync(s.bundleFile, JSON.stringify(bundle));
+    const r = verify(s);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the bundle's message digest is not the SHA-256 of/);
+  });
+
   it("a list signed by another key", () => {
     const r = verify(good, [], other.pubFile);
     expect(r.code).toBe(1);
