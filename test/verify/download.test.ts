@@ -16,6 +16,8 @@ const IMAGE = randomBytes(3 * 1024 * 1024 + 17);
 const sha512 = (b: Buffer) => createHash("sha512").update(b).digest("hex");
 let server: Server;
 let base: string;
+/** Files the server publishes under /release/ (a release's stable download URL). */
+const published = new Map<string, Buffer>();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -36,6 +38,8 @@ beforeAll(async () => {
       res.write(IMAGE.subarray(0, IMAGE.length >> 1), () => res.destroy());
       return;
     }
+    const file = published.get(name);
+    if (file) return void res.writeHead(200).end(file);
     if (name.startsWith("/longer/")) return void res.writeHead(200).end(Buffer.concat([IMAGE, Buffer.from("trailing")]));
     res.writeHead(404).end();
   });
@@ -99,5 +103,24 @@ describe("verify --download", () => {
     expect(again.status).toBe("downloaded");
     expect(sha512(readFileSync(first.file))).toBe(sha512(IMAGE));
     expect(existsSync(first.file)).toBe(true);
+  });
+
+  it("fetches the list and its bundle from a URL, then verifies those bytes", async () => {
+    const s = await listServing("good");
+    published.set("/release/latest/download/imagelist.json", readFileSync(s.listFile));
+    published.set("/release/latest/download/imagelist.json.sigstore.json", readFileSync(s.bundleFile));
+    const url = `${base}/release/latest/download/imagelist.json`;
+    const r = await vmendorse(["verify", "--list", url, "--key", s.pubFile, "--vo", "biomed", "--now", isoSeconds(NOW), "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).list.serial).toBe(JSON.parse(readFileSync(s.listFile, "utf8")).serial);
+    const tampered = Buffer.from(readFileSync(s.listFile));
+    tampered[tampered.length - 3] = 0x20;
+    published.set("/release/latest/download/imagelist.json", tampered);
+    const bad = await vmendorse(["verify", "--list", url, "--key", s.pubFile, "--now", isoSeconds(NOW)]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/signature not valid/);
+    const missing = await vmendorse(["verify", "--list", `${base}/release/none/imagelist.json`, "--key", s.pubFile]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/release\/none\/imagelist.json: cannot fetch \(HTTP 404\)/);
   });
 });
