@@ -6,6 +6,8 @@ import { composeRepository, type ComposeOutput } from "../compose/index.js";
 import { formatDiagnostic } from "../util/diagnostic.js";
 import type { Repository } from "../repo/load.js";
 import { formatSummary, runSteps } from "./steps.js";
+import { writeCatalogueFiles } from "../catalogue/index.js";
+import { join } from "node:path";
 
 export interface MainJobOptions {
   root: string;
@@ -37,9 +39,16 @@ export async function runMainJob(opts: MainJobOptions, io: Io): Promise<boolean>
         return [`serial ${l.serial}, issued ${l.issued}, expires ${l.expires}`, ...perVo, `revoked: ${l.revoked.map((r) => `${r.appliance}@${r.version}`).join(", ") || "none"}`, ...left].join("\n");
       },
     },
+    {
+      name: "catalogue",
+      run: () => {
+        const c = writeCatalogueFiles({ list: join(opts.outDir, "imagelist.json"), outDir: join(opts.outDir, "catalogue"), now: opts.now, root: opts.root });
+        return `${c.page} (${c.bytes} bytes, ${c.images} endorsements, ${c.revoked} revoked)`;
+      },
+    },
   ]);
   io.out(formatSummary(results));
-  const ok = results.every((r) => r.ok) && results.length === 2;
+  const ok = results.every((r) => r.ok) && results.length === 3;
   io.out(ok ? `\nAll steps passed. Outputs in ${opts.outDir}` : `\nStopped at the failed step; nothing after it ran.`);
   return ok;
 }
