@@ -179,11 +179,9 @@ export const CLIENT_SCRIPT = String.raw`
   append($("timeline-note"), "Bars run from " + day(data.generatedAt) + " to each endorsement's expiry; amber: less than " + data.soonDays + " days left. The list itself expires on " + day(l.expires) + "; a renewed list is published before then.");
 
   function matches(haystack, terms) { return terms.every(function (t) { return haystack.indexOf(t) >= 0; }); }
-  function haystackOf(vo, appliance) {
-    for (var i = 0; i < data.vos.length; i++) if (data.vos[i].name === vo)
-      for (var j = 0; j < data.vos[i].images.length; j++) if (data.vos[i].images[j].appliance === appliance) return data.vos[i].images[j].haystack;
-    return "";
-  }
+  var haystacks = Object.create(null);
+  data.vos.forEach(function (vo) { vo.images.forEach(function (img) { haystacks[vo.name + "\n" + img.appliance] = img.haystack; }); });
+  function haystackOf(vo, appliance) { return haystacks[vo + "\n" + appliance] || ""; }
 
   function apply() {
     var vo = voSelect.value;

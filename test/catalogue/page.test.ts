@@ -103,11 +103,9 @@ describe("catalogue page in Chromium", () => {
       expect(revoked).toEqual(list.revoked.filter((r) => r.vos.includes("*") || r.vos.includes(vo)).map((r) => r.appliance));
       expect(new URL(page.url()).hash).toBe(`#vo=${encodeURIComponent(vo)}`);
     }
-    const last = vos[vos.length - 1]!;
     await page.screenshot({ path: join(SCREENSHOTS, "catalogue-filtered.png"), fullPage: true });
     await page.selectOption("#vo-filter", "");
     expect(await visibleRows(page)).toEqual(rowsOf(list));
-    expect(last).toBeTruthy();
     expect(requests).toEqual([url]);
   });
 
