@@ -66,9 +66,12 @@ export const CLIENT_SCRIPT = String.raw`
   var s = data.signature;
   var sig = $("signature-body");
   append(sig, h("p", null, "Signed list ", fileLink(s.listFile), " with its Sigstore bundle ", s.bundle ? fileLink(s.bundleFile) : h("span", { className: "mono" }, s.bundleFile),
-    s.bundle ? h("span", { className: "muted" }, " (" + s.bundle.material + (s.bundle.keyHint ? " " + s.bundle.keyHint : "") +
+    s.bundle ? h("span", { className: "muted", id: "bundle-summary" }, " (" + s.bundle.material + (s.bundle.keyHint ? " " + s.bundle.keyHint : "") +
+      (s.bundle.certificateIdentity ? " for " + s.bundle.certificateIdentity : "") +
       (s.bundle.logIndexes.length ? ", transparency log entry " + s.bundle.logIndexes.join(", ") : ", no transparency log entry") + ")")
       : h("span", { className: "muted" }, " (no bundle was given when this page was generated)")));
+  if (s.identityMismatch) append(sig, h("p", { className: "state-bad", id: "identity-mismatch" },
+    "The bundle's certificate names another signer than this repository's (" + s.signer.identity + "): do not trust this list."));
   var v = s.verification;
   var status = v === null
     ? h("span", { className: "badge none", id: "verify-status" }, "not checked when this page was generated")
@@ -83,7 +86,8 @@ export const CLIENT_SCRIPT = String.raw`
   append(sig, h("p", null, "Check it yourself: download both files into one folder and run"));
   append(sig, h("pre", { className: "command", id: "verify-command" }, s.command));
   append(sig, h("p", { className: "muted small" }, s.needsKey
-    ? "This repository names no keyless signer (vmendorse.yaml list.signer): replace PUBLIC_KEY.pem with the public key its publisher gives you."
+    ? (s.bundle && s.bundle.material === "public key" ? "The list is signed with a key, not keyless" : "This repository names no keyless signer (vmendorse.yaml list.signer)") +
+      ": replace PUBLIC_KEY.pem with the public key its publisher gives you, obtained from a source you trust."
     : "The command checks the signature, that the signer is exactly this identity and issuer, and that the list has not expired."));
 
   // Filters.
@@ -175,11 +179,9 @@ export const CLIENT_SCRIPT = String.raw`
   append($("timeline-note"), "Bars run from " + day(data.generatedAt) + " to each endorsement's expiry; amber: less than " + data.soonDays + " days left. The list itself expires on " + day(l.expires) + "; a renewed list is published before then.");
 
   function matches(haystack, terms) { return terms.every(function (t) { return haystack.indexOf(t) >= 0; }); }
-  function haystackOf(vo, appliance) {
-    for (var i = 0; i < data.vos.length; i++) if (data.vos[i].name === vo)
-      for (var j = 0; j < data.vos[i].images.length; j++) if (data.vos[i].images[j].appliance === appliance) return data.vos[i].images[j].haystack;
-    return "";
-  }
+  var haystacks = Object.create(null);
+  data.vos.forEach(function (vo) { vo.images.forEach(function (img) { haystacks[vo.name + "\n" + img.appliance] = img.haystack; }); });
+  function haystackOf(vo, appliance) { return haystacks[vo + "\n" + appliance] || ""; }
 
   function apply() {
     var vo = voSelect.value;

@@ -5,6 +5,7 @@ export const STYLE = `
   :root { --fg: #e6e9ec; --muted: #9aa4ae; --bg: #15191e; --panel: #1f252c; --line: #333b44; --ok: #3fb950; --soon: #d29922; --bad: #f85149; --accent: #58a6ff; }
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
 header, main, section, nav { padding: 0 24px; }
 main > section { padding: 0; }

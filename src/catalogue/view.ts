@@ -21,9 +21,11 @@ export interface VerificationResult {
 export interface BundleSummary {
   file: string;
   mediaType: string;
-  /** "certificate" (keyless, Fulcio), "certificate chain", or "public key". */
-  material: string;
+  /** "certificate" (keyless: Fulcio certificate) or "public key" (signed with a key). */
+  material: "certificate" | "public key";
   keyHint?: string;
+  /** The certificate's subject (URI or e-mail SAN): the signer's claimed identity. */
+  certificateIdentity?: string;
   logIndexes: string[];
 }
 
@@ -121,8 +123,12 @@ export interface CatalogueView {
     bundle: BundleSummary | null;
     verification: VerificationResult | null;
     command: string;
-    /** True when vmendorse.yaml names no keyless signer, so the command uses --key. */
+    /** True when the command uses --key: the bundle holds a public key, or no keyless signer is configured. */
     needsKey: boolean;
+    /** vmendorse.yaml list.signer, which the command requires. */
+    signer: { identity: string; issuer: string } | null;
+    /** The bundle's certificate names another identity than the configured signer. */
+    identityMismatch: boolean;
   };
   vos: { name: string; images: ImageRow[] }[];
   revoked: RevokedRow[];
@@ -132,6 +138,8 @@ export interface CatalogueView {
 export function catalogueView(list: ImageList, opts: CatalogueOptions): CatalogueView {
   const now = opts.now;
   const bundleFile = opts.bundle?.file ?? `${opts.listFile}.sigstore.json`;
+  // A bundle signed with a key can only be checked with that key, whatever vmendorse.yaml says.
+  const signer = opts.bundle?.material === "public key" ? undefined : opts.signer;
   const vos = Object.keys(list.vos)
     .sort()
     .map((name) => ({ name, images: (list.vos[name]?.images ?? []).map((e) => imageRow(name, e, now)) }));
@@ -157,8 +165,10 @@ export function catalogueView(list: ImageList, opts: CatalogueOptions): Catalogu
       bundleFile,
       bundle: opts.bundle ?? null,
       verification: opts.verification ?? null,
-      command: verifyCommand(opts.listFile, bundleFile, opts.signer),
-      needsKey: !opts.signer,
+      command: verifyCommand(opts.listFile, bundleFile, signer),
+      needsKey: !signer,
+      signer: opts.signer ?? null,
+      identityMismatch: !!(opts.signer && opts.bundle?.certificateIdentity && opts.bundle.certificateIdentity !== opts.signer.identity),
     },
     vos,
     revoked: list.revoked.map(revokedRow),

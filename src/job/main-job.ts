@@ -1,5 +1,5 @@
 // The main job (`npm start`): on a repository's own data with embedded defaults, validate, compose,
-// sign with the local key, verify as a site would, and print a summary a person can read.
+// sign with the local key, verify as a site would, write the catalogue page, and print a summary.
 import { join, relative } from "node:path";
 import type { Io } from "../cli/command.js";
 import { validateRepository } from "../validate/index.js";
@@ -10,6 +10,7 @@ import { signFile, type SignResult } from "../sign/index.js";
 import { DEFAULT_KEY_DIR, DEFAULT_KEY_FILE, readPublicKey } from "../sign/local-key.js";
 import { verifyList } from "../verify/index.js";
 import { formatSummary, runSteps } from "./steps.js";
+import { writeCatalogueFiles } from "../catalogue/index.js";
 
 export interface MainJobOptions {
   root: string;
@@ -68,6 +69,13 @@ export async function runMainJob(opts: MainJobOptions, io: Io): Promise<boolean>
         });
         const prev = r.previousSerial !== undefined ? `, last seen ${r.previousSerial}` : "";
         return `as a site would: signature by ${r.signer.identity.slice(0, 23)}…, serial ${r.checked.list.serial}${prev}, ${r.checked.entries.length} usable entries, ${r.checked.revoked.length} revoked`;
+      },
+    },
+    {
+      name: "catalogue",
+      run: () => {
+        const c = writeCatalogueFiles({ list: listFile, outDir: join(opts.outDir, "catalogue"), now: opts.now, root: opts.root });
+        return `${c.page} (${c.bytes} bytes, ${c.images} endorsements, ${c.revoked} revoked)`;
       },
     },
   ];

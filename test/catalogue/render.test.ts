@@ -87,12 +87,26 @@ describe("catalogue view and page text", () => {
   });
 
   it("summarises a real bundle of the list and refuses one that signs other bytes", async () => {
-    const signed = await signLocally(listBytes, "release-key");
+    const signed = await signLocally(listBytes, { hint: "release-key" });
     const r = inspectBundle(signed.bundle, "imagelist.json.sigstore.json", listBytes);
     expect(r).toEqual({ ok: true, summary: { file: "imagelist.json.sigstore.json", mediaType: signed.bundle.mediaType, material: "public key", keyHint: "release-key", logIndexes: [] } });
     const other = inspectBundle(signed.bundle, "b.json", Buffer.concat([listBytes, Buffer.from(" ")]));
     expect(other.ok).toBe(false);
     expect(inspectBundle({ mediaType: "nope" }, "b.json", listBytes)).toMatchObject({ ok: false, message: expect.stringMatching(/^not a Sigstore bundle/) });
+  });
+
+  it("reads the signer identity from a bundle's certificate and picks the matching verify command", async () => {
+    const id = "https://github.com/egi-federation/vmendorse/.github/workflows/release.yml@refs/heads/main";
+    const signed = await signLocally(listBytes, { certificateFor: id });
+    const r = inspectBundle(signed.bundle, "b.json", listBytes);
+    expect(r).toMatchObject({ ok: true, summary: { material: "certificate", certificateIdentity: id } });
+    if (!r.ok) return;
+    const signer = { identity: id, issuer: "https://token.actions.githubusercontent.com" };
+    expect(catalogueView(list, { now: NOW, listFile: "l.json", bundle: r.summary, signer }).signature).toMatchObject({ needsKey: false, identityMismatch: false });
+    expect(catalogueView(list, { now: NOW, listFile: "l.json", bundle: r.summary, signer: { ...signer, identity: "https://other" } }).signature.identityMismatch).toBe(true);
+    const keyed = inspectBundle((await signLocally(listBytes)).bundle, "b.json", listBytes);
+    if (keyed.ok) expect(catalogueView(list, { now: NOW, listFile: "l.json", bundle: keyed.summary, signer }).signature.command).toMatch(/--key PUBLIC_KEY\.pem$/);
+    expect(keyed.ok).toBe(true);
   });
 
   it("accepts a verification result only with a boolean verdict", () => {
