@@ -8,6 +8,7 @@ import { verifyCommand } from "./verify.js";
 import { endorseCommand } from "./endorse.js";
 import { revokeCommand } from "./revoke.js";
 import { codeownersCommand } from "./codeowners.js";
+import { authorizeCommand } from "./authorize.js";
 
 export const COMMANDS: Command[] = [
   startCommand,
@@ -18,4 +19,5 @@ export const COMMANDS: Command[] = [
   endorseCommand,
   revokeCommand,
   codeownersCommand,
+  authorizeCommand,
 ];
