@@ -97,7 +97,8 @@ describe("GitLab API glue (local stand-in server)", () => {
     ];
     s.route("GET", `${base}/diffs`, (r) => {
       const page = Number(r.query.get("page"));
-      return { body: [diffs[page - 1]], headers: page < diffs.length ? { "x-next-page": String(page + 1) } : {} };
+      const headers: Record<string, string> = page < diffs.length ? { "x-next-page": String(page + 1) } : {};
+      return { body: [diffs[page - 1]], headers };
     });
     const approvals = { approved_by: [] as { user: { username: string } }[] };
     s.route("GET", `${base}/approvals`, () => ({ body: approvals }));
