@@ -9,6 +9,7 @@ import { endorseCommand } from "./endorse.js";
 import { revokeCommand } from "./revoke.js";
 import { codeownersCommand } from "./codeowners.js";
 import { authorizeCommand } from "./authorize.js";
+import { expiryCommand } from "./expiry.js";
 
 export const COMMANDS: Command[] = [
   startCommand,
@@ -20,4 +21,5 @@ export const COMMANDS: Command[] = [
   revokeCommand,
   codeownersCommand,
   authorizeCommand,
+  expiryCommand,
 ];
