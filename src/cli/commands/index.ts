@@ -9,6 +9,8 @@ import { endorseCommand } from "./endorse.js";
 import { revokeCommand } from "./revoke.js";
 import { catalogueCommand } from "./catalogue.js";
 import { codeownersCommand } from "./codeowners.js";
+import { authorizeCommand } from "./authorize.js";
+import { expiryCommand } from "./expiry.js";
 
 export const COMMANDS: Command[] = [
   startCommand,
@@ -20,4 +22,6 @@ export const COMMANDS: Command[] = [
   revokeCommand,
   catalogueCommand,
   codeownersCommand,
+  authorizeCommand,
+  expiryCommand,
 ];
