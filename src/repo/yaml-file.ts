@@ -120,7 +120,7 @@ export function parseYamlText(bytes: Uint8Array, displayPath: string): YamlResul
     file: displayPath,
     ...pos(e.pos[0]),
     field: "",
-    message: e.code === "DUPLICATE_KEY" ? `duplicate key ${JSON.stringify(text.slice(e.pos[0], e.pos[1]))}: each key may appear once`
+    message: e.code === "DUPLICATE_KEY" ? `duplicate key ${JSON.stringify(keyAt(text, e.pos[0]))}: each key may appear once`
       : e.code === "MULTIPLE_DOCS" ? "a second YAML document starts here: a file holds exactly one document"
       : cleanYamlMessage(e.message),
     rule: YAML_RULE[e.code] ?? "yaml",
@@ -130,7 +130,6 @@ export function parseYamlText(bytes: Uint8Array, displayPath: string): YamlResul
   }
   if (diagnostics.length === 0) diagnostics.push(...tagProblems(doc, displayPath, pos));
   if (diagnostics.length > 0) return { ok: false, diagnostics };
-  if (doc.contents === null) return fail("the file holds no data, only comments or markers (expected a mapping)", "yaml.empty", 1, 1);
 
   let data: unknown;
   try {
@@ -139,6 +138,7 @@ export function parseYamlText(bytes: Uint8Array, displayPath: string): YamlResul
     const at = pos(firstAliasOffset(doc));
     return fail(`too many alias expansions (limit ${MAX_ALIAS_COUNT}): ${(e as Error).message}`, "yaml.alias-bomb", at.line, at.column);
   }
+  if (data === null || data === undefined) return fail("the file holds no data, only comments or markers (expected a mapping)", "yaml.empty", 1, 1);
   const locate = (field: string) => pos(offsetOf(doc, field));
   // Escapes ("\u202e") produce characters the text check cannot see.
   const hidden = hiddenInValues(data);
@@ -223,6 +223,12 @@ function hiddenInValues(data: unknown): { field: string; codePoint: number } | u
     }
   }
   return undefined;
+}
+
+/** The key written at an offset (plain or quoted), for messages. */
+function keyAt(text: string, offset: number): string {
+  const m = /^(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:#\n]*)/.exec(text.slice(offset, offset + 200));
+  return (m?.[0] ?? "").trim();
 }
 
 function cleanYamlMessage(m: string): string {

@@ -52,7 +52,17 @@ export function validateYaml(schemaFile: string, yf: YamlFile): Diagnostic[] {
 
 // oneOf/if-then produce a cascade of sub-errors; keep the specific ones a person can act on.
 function simplify(errors: ErrorObject[]): ErrorObject[] {
-  const specific = errors.filter((e) => !["oneOf", "anyOf", "if", "allOf"].includes(e.keyword));
+  // A oneOf branch told apart by a constant (e.g. builder.type) that did not match is not what the
+  // author meant: its other errors are noise, unless no branch matched at all.
+  const wrongBranches = new Set<string>();
+  for (const e of errors) {
+    const m = /^(.*\/oneOf\/\d+)\/properties\/[^/]+\/(const|enum)$/.exec(e.schemaPath);
+    if (m) wrongBranches.add(m[1]!);
+  }
+  const inWrongBranch = (e: ErrorObject) => [...wrongBranches].some((b) => e.schemaPath.startsWith(`${b}/`));
+  const isSpecific = (e: ErrorObject) => !["oneOf", "anyOf", "if", "allOf"].includes(e.keyword);
+  const meant = errors.filter((e) => isSpecific(e) && !inWrongBranch(e));
+  const specific = meant.length > 0 ? meant : errors.filter(isSpecific);
   const chosen = specific.length > 0 ? specific : errors;
   const seen = new Set<string>();
   return chosen.filter((e) => {
