@@ -28,6 +28,8 @@ export interface CatalogueRequest {
   /** Fail when <root>/vmendorse.yaml is missing (the user named --root). */
   requireConfig?: boolean;
   verifyResult?: string;
+  /** A verification result from the caller itself (e.g. the main job that has just verified the list). */
+  verification?: VerificationResult;
 }
 
 export interface CatalogueOutput {
@@ -85,9 +87,9 @@ export function writeCatalogueFiles(req: CatalogueRequest): CatalogueOutput {
     if (!check.ok) throw new InvalidInputError([problem(req.bundle, check.message, "bundle")]);
     bundle = check.summary;
   }
-  let verification: VerificationResult | undefined;
+  let verification: VerificationResult | undefined = req.verification;
   if (req.verifyResult !== undefined) {
-    const v = parseVerification(readJson(req.verifyResult, req.verifyResult).value, req.verifyResult);
+    const v = parseVerification(readJson(req.verifyResult, req.verifyResult).value, req.verifyResult, list);
     if (!v.ok) throw new InvalidInputError(v.diagnostics);
     verification = v.result;
   }

@@ -11,6 +11,8 @@ import { DEFAULT_KEY_DIR, DEFAULT_KEY_FILE, readPublicKey } from "../sign/local-
 import { verifyList } from "../verify/index.js";
 import { formatSummary, runSteps } from "./steps.js";
 import { writeCatalogueFiles } from "../catalogue/index.js";
+import type { VerificationResult } from "../catalogue/view.js";
+import { isoSeconds } from "../util/time.js";
 
 export interface MainJobOptions {
   root: string;
@@ -23,6 +25,7 @@ interface JobState {
   repo?: Repository;
   composed?: ComposeOutput;
   signed?: SignResult;
+  verified?: VerificationResult;
 }
 
 export async function runMainJob(opts: MainJobOptions, io: Io): Promise<boolean> {
@@ -67,6 +70,13 @@ export async function runMainJob(opts: MainJobOptions, io: Io): Promise<boolean>
           now: opts.now,
           stateFile: join(opts.root, ".vmendorse", "site-state.json"),
         });
+        s.verified = {
+          verified: true,
+          identity: `${r.signer.kind} ${r.signer.identity}`,
+          ...(r.signer.issuer ? { issuer: r.signer.issuer } : {}),
+          reason: "verified by the main job as a site would",
+          checked_at: isoSeconds(opts.now),
+        };
         const prev = r.previousSerial !== undefined ? `, last seen ${r.previousSerial}` : "";
         return `as a site would: signature by ${r.signer.identity.slice(0, 23)}…, serial ${r.checked.list.serial}${prev}, ${r.checked.entries.length} usable entries, ${r.checked.revoked.length} revoked`;
       },
@@ -74,7 +84,14 @@ export async function runMainJob(opts: MainJobOptions, io: Io): Promise<boolean>
     {
       name: "catalogue",
       run: () => {
-        const c = writeCatalogueFiles({ list: listFile, outDir: join(opts.outDir, "catalogue"), now: opts.now, root: opts.root });
+        const c = writeCatalogueFiles({
+          list: listFile,
+          outDir: join(opts.outDir, "catalogue"),
+          now: opts.now,
+          root: opts.root,
+          ...(s.signed ? { bundle: s.signed.bundleFile } : {}),
+          ...(s.verified ? { verification: s.verified } : {}),
+        });
         return `${c.page} (${c.bytes} bytes, ${c.images} endorsements, ${c.revoked} revoked)`;
       },
     },

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { commitAll, copyRepo } from "../compose/repo-copy.js";
 import { vmendorse } from "../cli/run-cli.js";
 import { signLocally } from "./local-bundle.js";
+import { DEFAULT_KEY_DIR, DEFAULT_KEY_FILE } from "../../src/sign/local-key.js";
 
 const NOW = "2026-11-23T12:00:00Z";
 
@@ -18,10 +19,16 @@ describe("vmendorse catalogue (CLI)", () => {
     expect(c.code, c.stderr).toBe(0);
   });
 
-  it("writes index.html and copies the list and bundle next to it", async () => {
+  it("writes index.html with the signature status `vmendorse sign` and `verify --json` produced", () => {
     const listBytes = readFileSync(join(root, "out", "imagelist.json"));
-    writeFileSync(join(root, "out", "imagelist.json.sigstore.json"), JSON.stringify((await signLocally(listBytes)).bundle));
-    const r = vmendorse(["catalogue", "--list", "out/imagelist.json", "--bundle", "out/imagelist.json.sigstore.json", "--out", "site", "--now", NOW], root);
+    const signed = vmendorse(["sign", "out/imagelist.json"], root); // creates the local key on first use
+    expect(signed.code, signed.stderr).toBe(0);
+    const pub = join(DEFAULT_KEY_DIR, `${DEFAULT_KEY_FILE}.pub`);
+    const verified = vmendorse(["verify", "--list", "out/imagelist.json", "--key", pub, "--now", NOW, "--json"], root);
+    expect(verified.code, verified.stderr).toBe(0);
+    writeFileSync(join(root, "verify.json"), verified.stdout);
+
+    const r = vmendorse(["catalogue", "--list", "out/imagelist.json", "--bundle", "out/imagelist.json.sigstore.json", "--verify-result", "verify.json", "--out", "site", "--now", NOW], root);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const list = JSON.parse(listBytes.toString("utf8")) as { vos: Record<string, { images: unknown[] }>; revoked: unknown[] };
@@ -31,7 +38,21 @@ describe("vmendorse catalogue (CLI)", () => {
     expect(readFileSync(join(root, "site", "imagelist.json"))).toEqual(listBytes);
     const html = readFileSync(join(root, "site", "index.html"), "utf8");
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html).toContain('<script type="application/json" id="catalogue-data">');
+    const data = JSON.parse(/<script type="application\/json" id="catalogue-data">([^<]*)<\/script>/.exec(html)![1]!);
+    const fingerprint = (JSON.parse(verified.stdout) as { signer: { identity: string } }).signer.identity;
+    expect(data.signature.verification).toEqual({ verified: true, identity: `key ${fingerprint}` });
+    expect(data.signature.bundle).toMatchObject({ file: "imagelist.json.sigstore.json", material: "public key" });
+    expect(data.signature.command).toBe("npx vmendorse verify --list imagelist.json --bundle imagelist.json.sigstore.json --key PUBLIC_KEY.pem");
+  });
+
+  it("refuses a verification result about another list", () => {
+    const stale = JSON.parse(readFileSync(join(root, "verify.json"), "utf8"));
+    stale.list.serial -= 1;
+    writeFileSync(join(root, "stale.json"), JSON.stringify(stale));
+    const r = vmendorse(["catalogue", "--list", "out/imagelist.json", "--verify-result", "stale.json", "--out", "site4"], root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/stale\.json: \/list: is the result for list .* not for/);
+    expect(existsSync(join(root, "site4"))).toBe(false);
   });
 
   it("refuses a list the schema rejects, naming the file and field, and keeps the old page", () => {

@@ -114,5 +114,16 @@ describe("catalogue view and page text", () => {
     const bad = parseVerification({ verified: "yes", reason: 3 }, "v.json");
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.diagnostics.map((d) => d.field)).toEqual(["/verified", "/reason"]);
+    expect(parseVerification({ verdict: true }, "v.json").ok).toBe(false);
+  });
+
+  it("reads `vmendorse verify --json` output and refuses one about another list", () => {
+    const ours = { identifier: list.identifier, serial: list.serial };
+    const passed = { ok: true, list: { ...ours, issued: list.issued }, signer: { kind: "keyless", identity: "https://id", issuer: "https://iss" } };
+    expect(parseVerification(passed, "v.json", ours)).toEqual({ ok: true, result: { verified: true, identity: "https://id", issuer: "https://iss" } });
+    expect(parseVerification({ ok: false, code: "signature", reason: "bad signature" }, "v.json", ours)).toEqual({ ok: true, result: { verified: false, reason: "bad signature" } });
+    const stale = parseVerification({ ...passed, list: { ...ours, serial: list.serial - 1 } }, "v.json", ours);
+    expect(stale.ok).toBe(false);
+    if (!stale.ok) expect(stale.diagnostics[0]!.message).toMatch(/^is the result for list .* serial \d+, not for/);
   });
 });
