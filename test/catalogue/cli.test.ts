@@ -91,6 +91,17 @@ describe("vmendorse catalogue (CLI)", () => {
     expect(existsSync(join(root, "site3"))).toBe(false);
   });
 
+  it("`vmendorse start` writes the page with the bundle and its own verification", () => {
+    const r = vmendorse(["start", "--root", root, "--out", "out-start", "--now", NOW], root);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ok\s+catalogue\s/m);
+    const dir = join(root, "out-start", "catalogue");
+    expect(readdirSync(dir).sort()).toEqual(["imagelist.json", "imagelist.json.sigstore.json", "index.html"]);
+    const html = readFileSync(join(dir, "index.html"), "utf8");
+    const data = JSON.parse(/<script type="application\/json" id="catalogue-data">([^<]*)<\/script>/.exec(html)![1]!);
+    expect(data.signature.verification).toMatchObject({ verified: true, identity: expect.stringMatching(/^key sha256:/) });
+  });
+
   it("usage errors exit 2", () => {
     expect(vmendorse(["catalogue", "--out", "x"], root).code).toBe(2);
     expect(vmendorse(["catalogue", "--list", "out/imagelist.json"], root).stderr).toMatch(/--out is required/);
