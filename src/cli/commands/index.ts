@@ -11,6 +11,7 @@ import { catalogueCommand } from "./catalogue.js";
 import { codeownersCommand } from "./codeowners.js";
 import { authorizeCommand } from "./authorize.js";
 import { expiryCommand } from "./expiry.js";
+import { scanCommand } from "./scan.js";
 
 export const COMMANDS: Command[] = [
   startCommand,
@@ -24,4 +25,5 @@ export const COMMANDS: Command[] = [
   codeownersCommand,
   authorizeCommand,
   expiryCommand,
+  scanCommand,
 ];
