@@ -7,6 +7,7 @@ import { signCommand } from "./sign.js";
 import { verifyCommand } from "./verify.js";
 import { endorseCommand } from "./endorse.js";
 import { revokeCommand } from "./revoke.js";
+import { publishCommand } from "./publish.js";
 
 export const COMMANDS: Command[] = [
   startCommand,
@@ -16,4 +17,5 @@ export const COMMANDS: Command[] = [
   verifyCommand,
   endorseCommand,
   revokeCommand,
+  publishCommand,
 ];
