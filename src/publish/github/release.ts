@@ -14,6 +14,9 @@ import { describeTarget, type Target } from "../targets.js";
 
 type GithubTarget = Extract<Target, { kind: "github" }>;
 
+// Failures are reported by the publisher itself (with retries); octokit's own console logging is off.
+const QUIET = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
 export const DEFAULT_GITHUB_API = "https://api.github.com";
 export const TAG_PREFIX = "imagelist-";
 
@@ -79,7 +82,7 @@ export function releaseBody(set: ListSet): string {
 export async function publishListToGithub(set: ListSet, target: GithubTarget, opts: GithubOptions, ctx: PublishContext): Promise<GithubResult> {
   const where = describeTarget(target);
   const { owner, repo } = target;
-  const octokit = new Octokit({ baseUrl: opts.apiUrl, ...(opts.token ? { auth: opts.token } : {}), userAgent: "vmendorse-publish", request: { retries: 0 } });
+  const octokit = new Octokit({ baseUrl: opts.apiUrl, ...(opts.token ? { auth: opts.token } : {}), userAgent: "vmendorse-publish", request: { retries: 0 }, log: QUIET });
   const tag = `${TAG_PREFIX}${set.serial}`;
 
   const releases = (await retrying(ctx, "list releases", () => octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 }))) as Release[];
