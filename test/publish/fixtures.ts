@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 
 export interface BuiltRelease {
   appliance: string;
@@ -60,4 +60,28 @@ export function makeRelease(root: string, artifactsDir: string, opts: { applianc
   };
   writeFileSync(join(root, releaseFile), `# yaml-language-server: $schema=../../../schemas/release.schema.json\n${stringify(record)}`);
   return { appliance, version, releaseFile, artifactsDir, qcow2, sbom };
+}
+
+/** Points the VOs' endorsements of the appliance at the built release (digest and checklist report). */
+export function endorseRelease(root: string, b: BuiltRelease, vos = ["fedcloud.egi.eu", "biomed"]): void {
+  const rec = parse(readFileSync(join(root, b.releaseFile), "utf8")) as { artifacts: { sha512: string }[]; scan: { report_sha512: string } };
+  for (const vo of vos) {
+    const file = join(root, "endorsements", vo, `${b.appliance}.yaml`);
+    const e = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    e.version = b.version;
+    e.digest = `sha512:${rec.artifacts[0]!.sha512}`;
+    e.endorsed_at = "2026-11-21T09:00:00Z";
+    e.checklist = { ...(e.checklist as object), report_sha512: rec.scan.report_sha512 };
+    writeFileSync(file, `# yaml-language-server: $schema=../../schemas/endorsement.schema.json\n${stringify(e)}`);
+  }
+}
+
+/** Composes the list into `outDir` (now = `now`) and signs it with a fresh local key; returns the public key file. */
+export async function composeAndSign(root: string, outDir: string, now = Date.parse("2026-11-23T12:00:00Z"), previousList?: string): Promise<{ publicKey: string; serial: number }> {
+  const { composeRepository } = await import("../../src/compose/index.js");
+  const { signFile } = await import("../../src/sign/index.js");
+  const r = composeRepository({ root, outDir, now, ...(previousList ? { previousList } : {}) });
+  const keyFile = join(outDir, "..", `key-${randomBytes(4).toString("hex")}.pem`);
+  await signFile(join(outDir, "imagelist.json"), { kind: "key", keyFile, create: true });
+  return { publicKey: `${keyFile}.pub`, serial: r.list.serial };
 }

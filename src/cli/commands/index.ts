@@ -12,6 +12,7 @@ import { codeownersCommand } from "./codeowners.js";
 import { authorizeCommand } from "./authorize.js";
 import { expiryCommand } from "./expiry.js";
 import { scanCommand } from "./scan.js";
+import { publishCommand } from "./publish.js";
 
 export const COMMANDS: Command[] = [
   startCommand,
@@ -26,4 +27,5 @@ export const COMMANDS: Command[] = [
   authorizeCommand,
   expiryCommand,
   scanCommand,
+  publishCommand,
 ];
