@@ -1,7 +1,8 @@
 // Pull request facts from the GitHub REST API (@octokit/rest): author, head commit, changed files and
 // reviews. The GitHub API cannot run here; tests serve these endpoints from a local stand-in HTTP server
-// (test/authorize/github-api.test.ts), so what is checked is the requests and the reading of answers.
-import { Octokit } from "@octokit/rest";
+// (test/authorize/api.test.ts), so what is checked is the requests and the reading of answers.
+import type { Octokit } from "@octokit/rest";
+import { githubClient, splitRepository } from "../github/client.js";
 import { approversFromReviews, type Review } from "./reviews.js";
 import type { ChangedFile, FileStatus, PullRequestFacts } from "./types.js";
 
@@ -19,18 +20,8 @@ function status(s: string): FileStatus {
   return s === "added" || s === "removed" || s === "renamed" ? s : "modified";
 }
 
-export function githubClient(t: Pick<GitHubTarget, "token" | "apiUrl">): Octokit {
-  return new Octokit({
-    ...(t.token ? { auth: t.token } : {}),
-    baseUrl: (t.apiUrl ?? "https://api.github.com").replace(/\/$/, ""),
-    userAgent: "vmendorse",
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-  });
-}
-
 export async function fetchPullRequest(t: GitHubTarget, octokit: Octokit = githubClient(t)): Promise<PullRequestFacts & { headSha: string }> {
-  const [owner, repo] = t.repository.split("/");
-  if (!owner || !repo) throw new Error(`repository "${t.repository}" is not owner/name`);
+  const { owner, repo } = splitRepository(t.repository);
   const base = { owner, repo, pull_number: t.pull };
   const { data: pr } = await octokit.rest.pulls.get(base);
   const headSha = pr.head.sha;
