@@ -10,6 +10,7 @@ import { revokeCommand } from "./revoke.js";
 import { codeownersCommand } from "./codeowners.js";
 import { authorizeCommand } from "./authorize.js";
 import { expiryCommand } from "./expiry.js";
+import { rebuildPlanCommand } from "./rebuild-plan.js";
 
 export const COMMANDS: Command[] = [
   startCommand,
@@ -22,4 +23,5 @@ export const COMMANDS: Command[] = [
   codeownersCommand,
   authorizeCommand,
   expiryCommand,
+  rebuildPlanCommand,
 ];
