@@ -196,7 +196,7 @@ describe("actions (bundles run with INPUT_* variables)", () => {
     });
     const dir = mkdtempSync(join(tmpdir(), "vmendorse-report-"));
     writeFileSync(join(dir, "report.md"), "### Report one\n");
-    const inputs = { "body-file": join(dir, "report.md"), "pr-number": "9", "head-sha": head, repository: "egi-federation/vmendorse", token: TOKEN, "api-url": s.url };
+    const inputs = { marker: "pr-report", "body-file": join(dir, "report.md"), "pr-number": "9", "head-sha": head, repository: "egi-federation/vmendorse", token: TOKEN, "api-url": s.url };
     const first = await runAction("pr-comment", inputs);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
