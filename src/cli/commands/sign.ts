@@ -9,7 +9,7 @@ import { keylessAvailable } from "../../sign/signers.js";
 export const signCommand: Command = {
   name: "sign",
   summary: "write a Sigstore bundle FILE.sigstore.json (local P-256 key by default; keyless in CI)",
-  usage: "vmendorse sign FILE [--key KEY | --keyless [--fulcio-url URL] [--rekor-url URL]] [--bundle OUT] [--json]",
+  usage: "vmendorse sign FILE [--key KEY | --keyless [--fulcio-url URL]] [--rekor-url URL] [--bundle OUT] [--json]",
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       key: { type: "string" },
@@ -23,6 +23,8 @@ export const signCommand: Command = {
     const file = resolve(io.cwd, required(positionals[0], "FILE"));
     if (values.key && values.keyless) throw new UsageError("--key and --keyless exclude each other");
     // Keyless when asked, or when the CI offers an OIDC token and no key was named; else the local key.
+    if (values["fulcio-url"] && !values.keyless) throw new UsageError("--fulcio-url needs --keyless");
+    const rekor = values["rekor-url"] ? { rekorURL: values["rekor-url"] } : {};
     const keyless = values.keyless || (!values.key && keylessAvailable(io.env));
     const mode: SignMode = keyless
       ? {
@@ -32,8 +34,8 @@ export const signCommand: Command = {
           ...(io.env.SIGSTORE_ID_TOKEN ? { identityToken: io.env.SIGSTORE_ID_TOKEN } : {}),
         }
       : values.key
-        ? { kind: "key", keyFile: resolve(io.cwd, values.key), create: false }
-        : { kind: "key", keyFile: resolve(io.cwd, DEFAULT_KEY_DIR, DEFAULT_KEY_FILE), create: true };
+        ? { kind: "key", keyFile: resolve(io.cwd, values.key), create: false, ...rekor }
+        : { kind: "key", keyFile: resolve(io.cwd, DEFAULT_KEY_DIR, DEFAULT_KEY_FILE), create: true, ...rekor };
     if (keyless) io.progress("signing keyless: OIDC token -> Fulcio certificate -> Rekor entry");
     const r = await signFile(file, mode, values.bundle ? resolve(io.cwd, values.bundle) : undefined);
     if (values.json) {
