@@ -14,6 +14,7 @@ export interface CommentTarget {
   pull: number;
   /** The commit the report is about; the request's head must still be it. */
   headSha?: string;
+  /** Hidden first line that finds the comment again (default REPORT_MARKER). */
   marker?: string;
   /** Login the workflow comments as: only its own comment is updated, never a look-alike by someone else. */
   author?: string;

@@ -23,7 +23,7 @@ function committedCopy(): string {
 
 describe("actions (bundles run with INPUT_* variables)", () => {
   it("every action folder has action.yml (node20, dist/index.js) and a committed bundle", () => {
-    for (const name of ["validate", "compose", "codeowners", "authorize", "expiry", "sign", "verify", "pr-comment"]) {
+    for (const name of ["validate", "compose", "codeowners", "authorize", "expiry", "sign", "verify", "pr-comment", "rebuild-plan"]) {
       const yml = readFileSync(join(PROJECT, "actions", name, "action.yml"), "utf8");
       expect(yml, name).toMatch(/runs:\n  using: node20\n  main: dist\/index\.js/);
       expect(existsSync(join(PROJECT, "actions", name, "dist", "index.js")), name).toBe(true);
@@ -196,7 +196,7 @@ describe("actions (bundles run with INPUT_* variables)", () => {
     });
     const dir = mkdtempSync(join(tmpdir(), "vmendorse-report-"));
     writeFileSync(join(dir, "report.md"), "### Report one\n");
-    const inputs = { "body-file": join(dir, "report.md"), "pr-number": "9", "head-sha": head, repository: "egi-federation/vmendorse", token: TOKEN, "api-url": s.url };
+    const inputs = { marker: "pr-report", "body-file": join(dir, "report.md"), "pr-number": "9", "head-sha": head, repository: "egi-federation/vmendorse", token: TOKEN, "api-url": s.url };
     const first = await runAction("pr-comment", inputs);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
@@ -216,5 +216,16 @@ describe("actions (bundles run with INPUT_* variables)", () => {
     const bogus = await runAction("pr-comment", { ...inputs, "pr-number": "9; rm -rf /" });
     expect(bogus.code).toBe(1);
     expect(s.requests.filter((q) => q.method !== "GET").length).toBe(posts);
+  });
+
+  it("rebuild-plan: a matrix of what to rebuild; a verdict on a fresh build", async () => {
+    const plan = await runAction("rebuild-plan", { root: ".", now: "2026-12-05T04:00:00Z" });
+    expect(plan.code).toBe(0);
+    const matrix = JSON.parse(plan.outputs.matrix!) as { include: { appliance: string; reason: string }[] };
+    expect(plan.outputs.count).toBe(String(matrix.include.length));
+    expect(matrix.include.find((i) => i.appliance === "egi.almalinux.9")?.reason).toBe("age");
+    const verdict = await runAction("rebuild-plan", { root: ".", now: "2026-12-05T04:00:00Z", built: "egi.almalinux.9@20261104" });
+    expect(verdict.code).toBe(0);
+    expect(verdict.outputs).toEqual({ propose: "true", why: "the newest build (20261005) is 61 days old, the limit is 31" });
   });
 });

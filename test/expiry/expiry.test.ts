@@ -8,6 +8,10 @@ import { composeRepository } from "../../src/compose/index.js";
 import { validateRepository } from "../../src/validate/index.js";
 import { readHistory } from "../../src/git/history.js";
 import { DAY_MS } from "../../src/util/time.js";
+import { startStandIn } from "../helpers/api-stand-in.js";
+import { runNode } from "../helpers/spawn.js";
+
+const BIN = join(import.meta.dirname, "..", "..", "bin", "vmendorse.js");
 
 const ADMIN = { name: "Repo Admin", email: "admin@egi.example" };
 const BASE = "2026-11-21T12:00:00Z";
@@ -84,5 +88,28 @@ describe("expiry", () => {
     expect(parsed.now).toBe(now);
     expect(parsed.entries).toHaveLength(1);
     expect(vmendorse(["expiry", "--root", root, "--now", "soon"]).code).toBe(2);
+  });
+
+  it("CLI --gitlab-issues opens one issue per endorsement once (local stand-in of the GitLab API)", async () => {
+    const s = await startStandIn((h) => h["private-token"] === "glpat-test");
+    const issues: { iid: number; title: string; description: string; labels: string }[] = [];
+    const base = "/api/v4/projects/egi%2Fvmendorse/issues";
+    s.route("GET", base, (r) => ({ body: r.query.get("state") === "opened" && r.query.get("labels") === "endorsement-expiry" ? issues : [] }));
+    s.route("POST", base, (r) => {
+      const b = r.body as { title: string; description: string; labels: string };
+      issues.push({ iid: issues.length + 1, ...b });
+      return { status: 201, body: issues.at(-1) };
+    });
+    const env = { ...process.env, GITLAB_TOKEN: "glpat-test", CI_API_V4_URL: `${s.url}/api/v4` };
+    const args = [BIN, "expiry", "--root", root, "--now", "2027-01-25T00:00:00Z", "--gitlab-issues", "egi/vmendorse"];
+    const first = await runNode(args, { env });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain("opened: #1 Endorsement of egi.debian.12 20261117 for biomed expires 2027-01-20");
+    expect(issues[0]).toMatchObject({ labels: "endorsement-expiry" });
+    expect(issues[0]!.description).toContain("expired on 2027-01-20T12:00:00Z");
+    const second = await runNode(args, { env });
+    expect(second.stderr).toContain("already open: #1");
+    expect(issues).toHaveLength(1);
+    expect((await runNode([...args, "--github-issues", "a/b"], { env })).code).toBe(2);
   });
 });

@@ -12,9 +12,11 @@ await runAction("pr-comment", async () => {
   const token = inputs.optional("token");
   if (token) core.setSecret(token);
   const apiUrl = inputs.optional("api-url");
+  const marker = inputs.optional("marker") ?? "pr-report";
+  if (!/^[a-z0-9-]{1,40}$/.test(marker)) throw new UsageError("marker: lower-case letters, digits and '-'");
   const body = readFileSync(inputs.path("body-file"), "utf8");
   const octokit = githubClient({ ...(token ? { token } : {}), ...(apiUrl ? { apiUrl } : {}) });
-  const r = await upsertComment(octokit, { repository: inputs.required("repository"), pull, headSha }, body);
+  const r = await upsertComment(octokit, { repository: inputs.required("repository"), pull, headSha, marker: `<!-- vmendorse:${marker} -->` }, body);
   core.setOutput("comment-url", r.url);
   core.info(`${r.created ? "posted" : "updated"} ${r.url}`);
 });

@@ -11,6 +11,7 @@ import { catalogueCommand } from "./catalogue.js";
 import { codeownersCommand } from "./codeowners.js";
 import { authorizeCommand } from "./authorize.js";
 import { expiryCommand } from "./expiry.js";
+import { rebuildPlanCommand } from "./rebuild-plan.js";
 import { scanCommand } from "./scan.js";
 import { publishCommand } from "./publish.js";
 
@@ -26,6 +27,7 @@ export const COMMANDS: Command[] = [
   codeownersCommand,
   authorizeCommand,
   expiryCommand,
+  rebuildPlanCommand,
   scanCommand,
   publishCommand,
 ];
