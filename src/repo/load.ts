@@ -1,7 +1,7 @@
 // Loads every file of a vmendorse repository: parses YAML defensively and checks each file against
 // its schema. Cross-file rules live in src/validate/. Files that fail to parse or validate are left
 // out of the returned Repository (their diagnostics say why), so later steps only see sound data.
-import { lstatSync, readdirSync } from "node:fs";
+import { lstatSync, readdirSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { Diagnostic } from "../util/diagnostic.js";
 import type { Endorsement, ImageSpec, ReleaseRecord, RepoConfig, Revocation, VoSpec } from "../model/types.js";
@@ -43,7 +43,8 @@ export function loadRepository(root: string): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const repo: Repository = { root, images: new Map(), releases: new Map(), vos: new Map(), endorsements: new Map(), revocations: [] };
   let filesRead = 0;
-  const rel = (abs: string) => relative(root, abs).split(sep).join("/");
+  const rootSlash = root.endsWith(sep) ? root : root + sep;
+  const rel = (abs: string) => (sep === "/" && abs.startsWith(rootSlash) ? abs.slice(rootSlash.length) : relative(root, abs).split(sep).join("/"));
   const problem = (file: string, message: string, rule: string) => diagnostics.push({ file, line: 0, column: 0, field: "", message, rule });
 
   const load = <T>(abs: string, kind: FileKind): Loaded<T> | undefined => {
@@ -66,23 +67,18 @@ export function loadRepository(root: string): LoadResult {
   // (nothing reads them, so they could only mislead) and, where records live, YAML files not named
   // *.yaml (they would be skipped, or shadow a record of the same name).
   const entries = (absDir: string, records = true): { name: string; abs: string; dir: boolean }[] => {
-    let names: string[];
+    let dirents: Dirent[];
     try {
-      names = readdirSync(absDir).sort();
+      // With file types: no lstat per entry (the type comes from the directory listing).
+      dirents = readdirSync(absDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch {
       return [];
     }
     const out: { name: string; abs: string; dir: boolean }[] = [];
-    for (const name of names) {
-      const abs = join(absDir, name);
-      let st;
-      try {
-        st = lstatSync(abs);
-      } catch (e) {
-        problem(rel(abs), `cannot read: ${(e as Error).message}`, "io");
-        continue;
-      }
-      if (st.isSymbolicLink()) {
+    for (const d of dirents) {
+      const name = d.name;
+      const abs = absDir + sep + name;
+      if (d.isSymbolicLink()) {
         problem(rel(abs), "symbolic links are not allowed in the repository data", "path.symlink");
         continue;
       }
@@ -94,7 +90,7 @@ export function loadRepository(root: string): LoadResult {
         problem(rel(abs), "unexpected entry: YAML files are named *.yaml (lower case)", "path.unexpected");
         continue;
       }
-      out.push({ name, abs, dir: st.isDirectory() });
+      out.push({ name, abs, dir: d.isDirectory() });
     }
     return out;
   };

@@ -1,9 +1,10 @@
 // Reading one YAML file defensively: only regular files, a size cap, strict UTF-8 without BOM, no
 // hidden characters, bounded nesting and aliases, no duplicate keys, no tags beyond plain data, one
 // document; and a map from field paths back to line:column for precise error messages.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import type { Diagnostic } from "../util/diagnostic.js";
+import { parseSimpleYaml } from "./fast-yaml.js";
 import { describeChar, exceededTokenLimit, findForbiddenChar, firstInvalidUtf8, positionOf } from "./text-checks.js";
 
 /** Largest YAML file accepted (the biggest legitimate file, a VO with many endorsers, is a few KiB). */
@@ -33,34 +34,27 @@ const failure = (file: string, message: string, rule: string, line = 0, column =
   diagnostics: [{ file, line, column, field, message, rule }],
 });
 
+/** One read buffer for every file (reads are synchronous): no allocation per file. */
+const readBuffer = Buffer.allocUnsafe(MAX_YAML_BYTES + 1);
+
 export function readYamlFile(absPath: string, displayPath: string): YamlResult {
-  // lstat, then open without following links and without blocking: a link, pipe or device named
-  // *.yaml must neither lead outside the repository nor hang the reader.
+  // Open without following links and without blocking, then check what was opened: a link, pipe or
+  // device named *.yaml must neither lead outside the repository nor hang the reader.
   let fd: number;
   try {
-    const st = lstatSync(absPath);
-    if (st.isSymbolicLink()) return failure(displayPath, "symbolic links are not allowed in the repository data", "path.symlink");
-    if (!st.isFile()) return failure(displayPath, `not a regular file (${kindOf(st)})`, "path.not-file");
     fd = openSync(absPath, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ELOOP") return failure(displayPath, "symbolic links are not allowed in the repository data", "path.symlink");
     return failure(displayPath, `cannot read file: ${(e as Error).message}`, "io");
   }
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) return failure(displayPath, `not a regular file (${kindOf(st)})`, "path.not-file");
-    // Read to the end but at most one byte beyond the cap, whatever size the file claims.
-    const chunks: Buffer[] = [];
+    // Read to the end, but at most one byte beyond the cap whatever size the file claims.
     let total = 0;
-    for (let size = Math.min(st.size, MAX_YAML_BYTES) + 1; total <= MAX_YAML_BYTES; size = 64 * 1024) {
-      const chunk = Buffer.allocUnsafe(size);
-      const r = readSync(fd, chunk, 0, size, null);
-      if (r === 0) break;
-      chunks.push(chunk.subarray(0, r));
-      total += r;
-    }
-    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    if (total > MAX_YAML_BYTES) return tooBig(bytes, Math.max(st.size, total), displayPath);
-    return parseYamlText(bytes, displayPath);
+    for (let r = -1; r !== 0 && total <= MAX_YAML_BYTES; total += r) r = readSync(fd, readBuffer, total, readBuffer.length - total, null);
+    if (total > MAX_YAML_BYTES) return tooBig(readBuffer, Math.max(st.size, total), displayPath);
+    return parseYamlText(readBuffer.subarray(0, total), displayPath);
   } catch (e) {
     return failure(displayPath, `cannot read file: ${(e as Error).message}`, "io");
   } finally {
@@ -100,6 +94,14 @@ export function parseYamlText(bytes: Uint8Array, displayPath: string): YamlResul
     const at = positionOf(text, bad.index);
     return fail(`forbidden character ${describeChar(bad.codePoint)}: control, invisible and bidirectional characters hide what a reviewer reads`, "yaml.character", at.line, at.column);
   }
+  // Files in the plain subset (nearly all) are read by the fast reader; positions are only needed
+  // for error messages, so the full parse that provides them happens on the first locate().
+  const simple = parseSimpleYaml(text);
+  if (simple !== undefined) {
+    let locator: ((field: string) => { line: number; column: number }) | undefined;
+    return { ok: true, value: { file: displayPath, data: simple, locate: (field) => (locator ??= locatorOf(text))(field) } };
+  }
+
   const over = exceededTokenLimit(text, { nesting: MAX_NESTING, aliases: MAX_ALIASES });
   if (over) {
     const at = positionOf(text, over.offset);
@@ -177,6 +179,16 @@ function firstAliasOffset(doc: Document): number {
     },
   });
   return offset;
+}
+
+/** Field path -> line:column, from a full parse of a text that is known to parse. */
+function locatorOf(text: string): (field: string) => { line: number; column: number } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, stringKeys: true, prettyErrors: false, strict: true, version: "1.2" });
+  return (field) => {
+    const p = lc.linePos(offsetOf(doc, field));
+    return { line: p.line, column: p.col };
+  };
 }
 
 /** Source offset of a field path ("/a/0/b"), or of the nearest parent that exists. */
