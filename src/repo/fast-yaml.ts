@@ -77,7 +77,8 @@ class SimpleParser {
       if (at > indent || isSeqItem(text)) decline();
       const m = KEY.exec(text) ?? decline();
       const key = m[1]!;
-      if (key.length > 200 || key === "__proto__" || Object.prototype.hasOwnProperty.call(obj, key)) decline();
+      // A key already set, or one an object has from its prototype ("constructor"): leave it to the library.
+      if (key.length > 200 || key === "__proto__" || obj[key] !== undefined) decline();
       obj[key] = this.value(text.slice(m[0].length), indent, depth, true);
     }
     return obj;
@@ -264,6 +265,9 @@ function flow(s: string, pos: number, depth: number): [unknown, number] {
 /** A plain scalar resolved as the YAML 1.2 core schema does (as the yaml library's tests, in order). */
 function plain(v: string): unknown {
   if (v === "" || v.includes("\t") || v.includes(": ") || v.endsWith(":")) decline();
+  // Most scalars start with a letter that no null, boolean or number starts with: a string.
+  const c = v.charCodeAt(0) | 0x20; // lower case for letters
+  if (c >= 97 && c <= 122 && c !== 110 /* n */ && c !== 116 /* t */ && c !== 102 /* f */) return v;
   if (INDICATOR.test(v) && !/^-[0-9.]/.test(v)) decline();
   if (/^(?:~|[Nn]ull|NULL)$/.test(v)) return null;
   if (/^(?:[Tt]rue|TRUE)$/.test(v)) return true;

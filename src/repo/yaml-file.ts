@@ -52,7 +52,10 @@ export function readYamlFile(absPath: string, displayPath: string): YamlResult {
     if (!st.isFile()) return failure(displayPath, `not a regular file (${kindOf(st)})`, "path.not-file");
     // Read to the end, but at most one byte beyond the cap whatever size the file claims.
     let total = 0;
-    for (let r = -1; r !== 0 && total <= MAX_YAML_BYTES; total += r) r = readSync(fd, readBuffer, total, readBuffer.length - total, null);
+    // (A regular file that gave all its bytes needs no further read to see its end.)
+    for (let r = -1; r !== 0 && total <= MAX_YAML_BYTES && !(total > 0 && total === st.size); total += r) {
+      r = readSync(fd, readBuffer, total, readBuffer.length - total, null);
+    }
     if (total > MAX_YAML_BYTES) return tooBig(readBuffer, Math.max(st.size, total), displayPath);
     return parseYamlText(readBuffer.subarray(0, total), displayPath);
   } catch (e) {

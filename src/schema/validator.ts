@@ -4,6 +4,8 @@ import ajvFormats from "ajv-formats";
 import type { Diagnostic } from "../util/diagnostic.js";
 import type { YamlFile } from "../repo/yaml-file.js";
 import { SCHEMAS } from "./schemas.js";
+import { PRECOMPILED } from "./precompiled.js";
+import AJV_OPTIONS from "./ajv-options.json" with { type: "json" };
 import { describeChar, firstNonAscii } from "../repo/text-checks.js";
 
 let ajv: Ajv2020 | undefined;
@@ -11,8 +13,9 @@ const compiled = new Map<string, ValidateFunction>();
 
 function instance(): Ajv2020 {
   if (!ajv) {
-    // strictRequired off: "required" inside if/then names properties defined at the top level.
-    ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    // Options shared with the build's precompilation (ajv-options.json); strictRequired is off because
+    // "required" inside if/then names properties defined at the top level.
+    ajv = new Ajv2020(AJV_OPTIONS);
     // ajv-formats is CommonJS: under Node's ESM interop its function is the module's .default.
     ajvFormats.default(ajv);
     for (const [name, schema] of Object.entries(SCHEMAS)) ajv.addSchema(schema, name);
@@ -21,7 +24,7 @@ function instance(): Ajv2020 {
 }
 
 export function validatorFor(schemaFile: string): ValidateFunction {
-  let v = compiled.get(schemaFile);
+  let v = compiled.get(schemaFile) ?? PRECOMPILED?.[schemaFile];
   if (!v) {
     const id = (SCHEMAS[schemaFile] as { $id?: string } | undefined)?.$id;
     if (!id) throw new Error(`unknown schema ${schemaFile}`);
