@@ -164,7 +164,9 @@ function readKey(file: string, passphrase: string | undefined): KeyObject {
   try {
     return createPrivateKey(passphrase === undefined ? { key: pem } : { key: pem, passphrase });
   } catch (e) {
-    const encrypted = /passphrase|decrypt|bad decrypt/i.test((e as Error).message);
-    throw fileError(file, encrypted ? `cannot decrypt the private key: set its passphrase in ${PASSPHRASE_ENV}` : `not a PEM private key (${(e as Error).message})`, "smime.key");
+    if (!/ENCRYPTED/.test(pem)) throw fileError(file, `not a PEM private key (${(e as Error).message})`, "smime.key");
+    throw fileError(file, passphrase === undefined
+      ? `the private key is encrypted: give its passphrase in the environment variable ${PASSPHRASE_ENV}`
+      : `cannot decrypt the private key with the passphrase from ${PASSPHRASE_ENV} (wrong passphrase?)`, "smime.key");
   }
 }

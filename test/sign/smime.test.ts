@@ -128,6 +128,19 @@ describe("S/MIME signatures of HEPiX lists", () => {
     expect(e.message).toContain(`${other.key}: this key does not belong to the certificate ${endorser.cert}`);
   });
 
+  it("signs with an encrypted key given its passphrase, and says what is wrong without it", async () => {
+    const enc = join(tmp, "jane-enc.key");
+    spawnSync("openssl", ["pkey", "-in", endorser.key, "-aes256", "-passout", "pass:grid secret", "-out", enc]);
+    const out = join(tmp, "enc.smime");
+    const none = await rejection(signSmime(biomed, { certFile: endorser.cert, keyFile: enc, out }));
+    expect(none.message).toBe(`${enc}: the private key is encrypted: give its passphrase in the environment variable VMENDORSE_SMIME_PASSPHRASE [smime.key]`);
+    const wrong = await rejection(signSmime(biomed, { certFile: endorser.cert, keyFile: enc, out, passphrase: "guess" }));
+    expect(wrong.message).toContain("wrong passphrase?");
+    expect(existsSync(out)).toBe(false);
+    await signSmime(biomed, { certFile: endorser.cert, keyFile: enc, out, passphrase: "grid secret" });
+    expect(consumerVerify(out, root.cert).code).toBe(0);
+  });
+
   it("refuses a list that names no X.509 endorser (a VO without x509 in vo.yaml)", async () => {
     const elixir = join(hepix, "vo.elixir-europe.org.imagelist.json");
     const e = await rejection(signSmime(elixir, { certFile: endorser.cert, keyFile: endorser.key }));
