@@ -9,6 +9,8 @@ import { signSmime, verifySmime } from "../../src/sign/smime.js";
 import { InvalidInputError, RefusedError } from "../../src/util/diagnostic.js";
 import { commitAll, copyRepo } from "../compose/repo-copy.js";
 import { vmendorse } from "../cli/run-cli.js";
+import { signFile } from "../../src/sign/index.js";
+import { readListSet } from "../../src/publish/list-files.js";
 import { issue, makeRootCa, makeSubCa, type Ca, type Cert } from "./smime-pki.js";
 
 const ADMIN = { name: "Repo Admin", email: "admin@egi.example" };
@@ -191,5 +193,21 @@ describe("S/MIME signatures of HEPiX lists", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("sign with S/MIME only; drop --key");
     expect(vmendorse(["sign", list, "--smime-cert", endorser.cert], dir).code).toBe(2);
+  });
+
+  it("publishing takes the fresh .smime files along and refuses a stale one after a new compose", async () => {
+    const out = join(hepix, "..");
+    const key = join(tmp, "sigstore", "signing.key");
+    await signFile(join(out, "imagelist.json"), { kind: "key", keyFile: key, create: true });
+    const names = readListSet(out).files.filter((f) => f.kind === "hepix").map((f) => f.name);
+    expect(names).toContain("biomed.imagelist.json.smime");
+    expect(names).toContain("fedcloud.egi.eu.imagelist.json.smime");
+
+    composeRepository({ root: join(out, ".."), outDir: out, now: NOW }); // a new serial: the lists change
+    await signFile(join(out, "imagelist.json"), { kind: "key", keyFile: key, create: false });
+    expect(() => readListSet(out)).toThrow(/biomed\.imagelist\.json\.smime: the S\/MIME signature is stale, it signs other content than .*biomed\.imagelist\.json \(sign again after composing\)/);
+    await signSmime(biomed, { certFile: endorser.cert, keyFile: endorser.key });
+    await signSmime(join(hepix, "fedcloud.egi.eu.imagelist.json"), { certFile: robot.cert, keyFile: robot.key, chainFile: sub.cert });
+    expect(readListSet(out).files.some((f) => f.name === "biomed.imagelist.json.smime")).toBe(true);
   });
 });
