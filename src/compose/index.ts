@@ -1,6 +1,6 @@
 // compose: from a valid repository and its git history, write imagelist.json and one HEPiX list per
 // VO into an output folder. The HEPiX lists are written first and imagelist.json last, each atomically.
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { validateRepository } from "../validate/index.js";
 import type { Repository } from "../repo/load.js";
@@ -30,9 +30,25 @@ export interface ComposeOutput extends ComposeResult {
   files: string[];
 }
 
+/** The head of a list as compose writes it: format, identifier, then serial. */
+const SERIAL_AT_HEAD = /^\{\s*"format":\s*"[^"\\]*",\s*"identifier":\s*"[^"\\]*",\s*"serial":\s*(\d{1,15})\s*,/;
+
 export function readPreviousSerial(path: string): number | undefined {
   if (!existsSync(path)) return undefined;
   try {
+    // A list of 10,000 entries is ~25 MB: read its serial from the head when it is where compose
+    // writes it, and parse the whole file only otherwise.
+    const fd = openSync(path, "r");
+    const head = Buffer.alloc(4096);
+    const n = (() => {
+      try {
+        return readSync(fd, head, 0, head.length, 0);
+      } finally {
+        closeSync(fd);
+      }
+    })();
+    const m = SERIAL_AT_HEAD.exec(head.subarray(0, n).toString("utf8"));
+    if (m) return Number(m[1]);
     const prev = JSON.parse(readFileSync(path, "utf8")) as Partial<ImageList>;
     return typeof prev.serial === "number" && Number.isSafeInteger(prev.serial) ? prev.serial : undefined;
   } catch {

@@ -2,7 +2,20 @@
 // consumers (cloudkeeper, atrope) use to recognise the same appliance across versions.
 import { createHash } from "node:crypto";
 
+/** Names repeat across VOs and formats (a list of 10,000 entries has a few thousand distinct ones). */
+const memo = new Map<string, string>();
+const MEMO_MAX = 100_000;
+
 export function uuidv5(name: string, namespace: string): string {
+  const key = `${namespace} ${name}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const id = computeUuidv5(name, namespace);
+  if (memo.size < MEMO_MAX) memo.set(key, id);
+  return id;
+}
+
+function computeUuidv5(name: string, namespace: string): string {
   const ns = Buffer.from(namespace.replace(/-/g, ""), "hex");
   const h = createHash("sha1").update(ns).update(name, "utf8").digest();
   h[6] = (h[6]! & 0x0f) | 0x50;

@@ -10,6 +10,8 @@ import { validateData } from "../schema/validator.js";
 import { readBundle } from "../sign/bundle-file.js";
 import { verifySignature, type Trust } from "../verify/signature.js";
 import { digestBuffer, type Digests } from "./digest.js";
+import { SMIME_SUFFIX } from "../sign/smime.js";
+import { signedText } from "../sign/smime-content.js";
 
 export const LIST_NAME = "imagelist.json";
 export const BUNDLE_NAME = "imagelist.json.sigstore.json";
@@ -76,7 +78,7 @@ export function readListSet(dir: string, trust?: Trust): ListSet {
   const bundleBytes = readFileSync(bundlePath);
   const files: ListFile[] = [
     ...readFlat(dir, REPORTS_SUBDIR, "report", () => true),
-    ...readFlat(dir, HEPIX_SUBDIR, "hepix", (n) => n.endsWith(".imagelist.json")),
+    ...checkSmimeFresh(dir, readFlat(dir, HEPIX_SUBDIR, "hepix", (n) => n.endsWith(".imagelist.json") || n.endsWith(`.imagelist.json${SMIME_SUFFIX}`))),
     { rel: BUNDLE_NAME, name: BUNDLE_NAME, bytes: bundleBytes, kind: "bundle", ...digestBuffer(bundleBytes) },
     { rel: LIST_NAME, name: LIST_NAME, bytes: listBytes, kind: "list", ...listDigests },
   ];
@@ -87,6 +89,18 @@ export function readListSet(dir: string, trust?: Trust): ListSet {
     seen.set(f.name, f.rel);
   }
   return { dir, list, serial: list.serial, files };
+}
+
+/** Each hepix/<vo>.imagelist.json.smime (legacy S/MIME signature) must sign the HEPiX list next to it. */
+function checkSmimeFresh(dir: string, files: ListFile[]): ListFile[] {
+  for (const f of files.filter((x) => x.name.endsWith(SMIME_SUFFIX))) {
+    const list = files.find((x) => x.name === f.name.slice(0, -SMIME_SUFFIX.length));
+    if (!list) throw fileError(join(dir, f.rel), "S/MIME signature without its HEPiX list", "publish.smime");
+    if (signedText(f.bytes.toString("utf8")) !== list.bytes.toString("utf8")) {
+      throw new RefusedError(`${join(dir, f.rel)}: the S/MIME signature is stale, it signs other content than ${join(dir, list.rel)} (sign again after composing)`, "publish.smime");
+    }
+  }
+  return files;
 }
 
 /** The serial of a published imagelist.json, if its bytes parse. */

@@ -1,7 +1,7 @@
 // Loads every file of a vmendorse repository: parses YAML defensively and checks each file against
 // its schema. Cross-file rules live in src/validate/. Files that fail to parse or validate are left
 // out of the returned Repository (their diagnostics say why), so later steps only see sound data.
-import { lstatSync, readdirSync } from "node:fs";
+import { lstatSync, readdirSync, type Dirent } from "node:fs";
 import { join, relative, sep } from "node:path";
 import type { Diagnostic } from "../util/diagnostic.js";
 import type { Endorsement, ImageSpec, ReleaseRecord, RepoConfig, Revocation, VoSpec } from "../model/types.js";
@@ -37,13 +37,14 @@ export interface LoadResult {
   filesRead: number;
 }
 
-const YAML_EXT = /\.ya?ml$/;
+const YAML_EXT = /\.yaml$/;
 
 export function loadRepository(root: string): LoadResult {
   const diagnostics: Diagnostic[] = [];
   const repo: Repository = { root, images: new Map(), releases: new Map(), vos: new Map(), endorsements: new Map(), revocations: [] };
   let filesRead = 0;
-  const rel = (abs: string) => relative(root, abs).split(sep).join("/");
+  const rootSlash = root.endsWith(sep) ? root : root + sep;
+  const rel = (abs: string) => (sep === "/" && abs.startsWith(rootSlash) ? abs.slice(rootSlash.length) : relative(root, abs).split(sep).join("/"));
   const problem = (file: string, message: string, rule: string) => diagnostics.push({ file, line: 0, column: 0, field: "", message, rule });
 
   const load = <T>(abs: string, kind: FileKind): Loaded<T> | undefined => {
@@ -62,26 +63,49 @@ export function loadRepository(root: string): LoadResult {
     return { file, data: r.value.data as T, yaml: r.value };
   };
 
-  // Entries of a folder, refusing links (a link could point outside the repository) and odd names.
-  const entries = (absDir: string): { name: string; abs: string; dir: boolean }[] => {
-    let names: string[];
+  // Entries of a folder, refusing links (a link could point outside the repository), hidden entries
+  // (nothing reads them, so they could only mislead) and, where records live, YAML files not named
+  // *.yaml (they would be skipped, or shadow a record of the same name).
+  const entries = (absDir: string, records = true): { name: string; abs: string; dir: boolean }[] => {
+    let dirents: Dirent[];
     try {
-      names = readdirSync(absDir).sort();
+      // With file types: no lstat per entry (the type comes from the directory listing).
+      dirents = readdirSync(absDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch {
       return [];
     }
     const out: { name: string; abs: string; dir: boolean }[] = [];
-    for (const name of names) {
-      const abs = join(absDir, name);
-      const st = lstatSync(abs);
-      if (st.isSymbolicLink()) {
+    for (const d of dirents) {
+      const name = d.name;
+      const abs = absDir + sep + name;
+      if (d.isSymbolicLink()) {
         problem(rel(abs), "symbolic links are not allowed in the repository data", "path.symlink");
         continue;
       }
-      if (name.startsWith(".")) continue;
-      out.push({ name, abs, dir: st.isDirectory() });
+      if (name.startsWith(".")) {
+        if (name !== ".gitkeep") problem(rel(abs), "unexpected hidden entry: nothing reads it; remove or rename it", "path.unexpected");
+        continue;
+      }
+      if (records && (/\.yml$/i.test(name) || (/\.yaml$/i.test(name) && !YAML_EXT.test(name)))) {
+        problem(rel(abs), "unexpected entry: YAML files are named *.yaml (lower case)", "path.unexpected");
+        continue;
+      }
+      out.push({ name, abs, dir: d.isDirectory() });
     }
     return out;
+  };
+  // A top-level data folder must be a real folder inside the repository.
+  const dataDir = (name: string): string | undefined => {
+    const abs = join(root, name);
+    try {
+      const st = lstatSync(abs);
+      if (st.isSymbolicLink()) problem(name, "symbolic links are not allowed in the repository data", "path.symlink");
+      else if (!st.isDirectory()) problem(name, "expected a folder", "path.unexpected");
+      else return abs;
+    } catch {
+      // A repository may lack a folder (e.g. no revocations yet).
+    }
+    return undefined;
   };
 
   const configAbs = join(root, CONFIG_FILE);
@@ -92,9 +116,14 @@ export function loadRepository(root: string): LoadResult {
     problem(CONFIG_FILE, "missing: the repository configuration file is required", "config.missing");
   }
 
-  for (const img of entries(join(root, IMAGES_DIR))) {
-    if (!img.dir) continue;
-    const children = entries(img.abs);
+  const imagesDir = dataDir(IMAGES_DIR);
+  for (const img of imagesDir ? entries(imagesDir) : []) {
+    if (!img.dir) {
+      if (YAML_EXT.test(img.name)) problem(rel(img.abs), "unexpected file: images/ holds one folder per appliance", "path.unexpected");
+      continue;
+    }
+    // An image folder may hold build files (templates, playbooks) besides image.yaml and releases/.
+    const children = entries(img.abs, false);
     const spec = children.find((c) => c.name === "image.yaml");
     if (!spec) {
       problem(rel(img.abs), "image folder without image.yaml", "image.missing");
@@ -122,7 +151,8 @@ export function loadRepository(root: string): LoadResult {
     }
   }
 
-  for (const voDir of entries(join(root, ENDORSEMENTS_DIR))) {
+  const endorsementsDir = dataDir(ENDORSEMENTS_DIR);
+  for (const voDir of endorsementsDir ? entries(endorsementsDir) : []) {
     if (!voDir.dir) {
       if (YAML_EXT.test(voDir.name)) problem(rel(voDir.abs), "unexpected file: endorsements/ holds one folder per VO", "path.unexpected");
       continue;
@@ -147,7 +177,8 @@ export function loadRepository(root: string): LoadResult {
     repo.endorsements.set(voDir.name, map);
   }
 
-  for (const f of entries(join(root, REVOCATIONS_DIR))) {
+  const revocationsDir = dataDir(REVOCATIONS_DIR);
+  for (const f of revocationsDir ? entries(revocationsDir) : []) {
     if (f.dir || !YAML_EXT.test(f.name)) {
       if (f.name !== "README.md") problem(rel(f.abs), "unexpected entry: revocations/ holds <appliance>@<version>.yaml files", "path.unexpected");
       continue;

@@ -4,13 +4,13 @@ import { X509Certificate } from "node:crypto";
 import { MessageSignatureBundleBuilder, type Signer, type Witness } from "@sigstore/sign";
 import { bundleToJSON } from "@sigstore/bundle";
 import { writeFileAtomic, toJsonText } from "../util/fs.js";
-import { fileError } from "../util/diagnostic.js";
+import { fileError, RefusedError } from "../util/diagnostic.js";
 import { loadOrCreateKey } from "./local-key.js";
 import { keylessSigner, type KeylessOptions } from "./signers.js";
-import { localKeySigner } from "./signers.js";
+import { localKeySigner, rekorWitness } from "./signers.js";
 import { bundlePathFor } from "./bundle-file.js";
 
-export type SignMode = { kind: "key"; keyFile: string; create: boolean } | ({ kind: "keyless" } & KeylessOptions);
+export type SignMode = { kind: "key"; keyFile: string; create: boolean; rekorURL?: string } | ({ kind: "keyless" } & KeylessOptions);
 
 export interface SignResult {
   file: string;
@@ -35,12 +35,20 @@ export async function signFile(file: string, mode: SignMode, bundleFile = bundle
   if (mode.kind === "key") {
     const key = loadOrCreateKey(mode.keyFile, mode.create);
     signer = localKeySigner(key);
+    // With a Rekor URL the key signature is also logged (as cosign does), giving it a trusted timestamp.
+    if (mode.rekorURL) witnesses = [rekorWitness(mode.rekorURL)];
     result = { file, bundleFile, mode: "key", signer: key.file, keyCreated: key.created, publicKeyFile: `${key.file}.pub` };
   } else {
     ({ signer, witnesses } = keylessSigner(mode));
     result = { file, bundleFile, mode: "keyless" };
   }
-  const bundle = await new MessageSignatureBundleBuilder({ signer, witnesses }).create({ data });
+  let bundle;
+  try {
+    bundle = await new MessageSignatureBundleBuilder({ signer, witnesses }).create({ data });
+  } catch (e) {
+    const cause = (e as Error & { cause?: Error }).cause;
+    throw new RefusedError(`${file}: signing failed (${mode.kind}): ${(e as Error).message}${cause ? `: ${cause.message}` : ""}`, "sign.failed");
+  }
   writeFileAtomic(bundleFile, toJsonText(bundleToJSON(bundle)));
   if (mode.kind === "keyless") {
     const cert = bundle.verificationMaterial.content.$case === "x509CertificateChain"

@@ -28,8 +28,12 @@ export function keylessSigner(opts: KeylessOptions): { signer: Signer; witnesses
   const retry = { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 4_000 };
   return {
     signer: new FulcioSigner({ identityProvider, fulcioBaseURL: opts.fulcioURL ?? DEFAULT_FULCIO_URL, timeout, retry }),
-    witnesses: [new RekorWitness({ rekorBaseURL: opts.rekorURL ?? DEFAULT_REKOR_URL, fetchOnConflict: true, timeout, retry })],
+    witnesses: [rekorWitness(opts.rekorURL ?? DEFAULT_REKOR_URL, timeout)],
   };
+}
+
+export function rekorWitness(rekorBaseURL: string, timeout = 15_000): Witness {
+  return new RekorWitness({ rekorBaseURL, fetchOnConflict: true, timeout, retry: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 4_000 } });
 }
 
 /** True where the CI offers an OIDC token for keyless signing (GitHub Actions with id-token: write, or a

@@ -15,7 +15,15 @@ export interface Diagnostic {
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
   const field = d.field ? ` ${d.field}:` : "";
-  return `${where}:${field} ${d.message} [${d.rule}]`;
+  return printable(`${where}:${field} ${d.message} [${d.rule}]`);
+}
+
+/**
+ * Escapes control, bidirectional and invisible characters: file names and values come from the
+ * input, and a newline in one could forge further output lines (e.g. CI workflow commands).
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`);
 }
 
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

@@ -2,6 +2,7 @@
 import { loadRepository, type Repository } from "../repo/load.js";
 import { sortDiagnostics, type Diagnostic } from "../util/diagnostic.js";
 import { crossFileRules } from "./rules.js";
+import { withoutConsequences } from "./consequences.js";
 
 export interface ValidationResult {
   diagnostics: Diagnostic[];
@@ -11,7 +12,7 @@ export interface ValidationResult {
 
 export function validateRepository(root: string, now: number = Date.now()): ValidationResult {
   const { repo, diagnostics, filesRead } = loadRepository(root);
-  diagnostics.push(...crossFileRules(repo, now));
+  diagnostics.push(...withoutConsequences(crossFileRules(repo, now), diagnostics, repo));
   let releases = 0;
   for (const m of repo.releases.values()) releases += m.size;
   let endorsements = 0;

@@ -5,6 +5,8 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { fileError, RefusedError } from "../util/diagnostic.js";
 import { isoSeconds } from "../util/time.js";
+import type { Bundle } from "@sigstore/bundle";
+import { HashAlgorithm } from "@sigstore/protobuf-specs";
 import { readBundle } from "../sign/bundle-file.js";
 import { verifySignature, type SignerInfo, type Trust } from "./signature.js";
 import { checkList, parseList, type ListCheckResult } from "./list-checks.js";
@@ -51,9 +53,22 @@ export function verifyListFile(opts: Omit<VerifyOptions, "downloadDir" | "progre
   const signer = verifySignature(bundle, bytes, opts.trust, opts.bundleFile);
   const list = parseList(bytes.toString("utf8"), opts.listFile);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const stated = statedDigest(bundle);
+  if (stated !== undefined && stated !== sha256) {
+    throw new RefusedError(`${opts.bundleFile}: the bundle's message digest is not the SHA-256 of ${opts.listFile}`, "signature.digest");
+  }
   const seen = opts.stateFile ? readState(opts.stateFile) : undefined;
   const checked = checkList(list, opts.listFile, { now: opts.now, ...(opts.vo !== undefined ? { vo: opts.vo } : {}), ...(seen ? { seen } : {}), listSha256: sha256 });
   return { signer, checked, sha256, ...(seen ? { previousSerial: seen.serial } : {}) };
+}
+
+// The SHA-256 a message-signature bundle states for the signed bytes. Signature checks use the bytes
+// themselves; a bundle stating another digest is malformed or tampered with, so it is refused too.
+function statedDigest(bundle: Bundle): string | undefined {
+  const c = bundle.content;
+  return c.$case === "messageSignature" && c.messageSignature.messageDigest?.algorithm === HashAlgorithm.SHA2_256
+    ? c.messageSignature.messageDigest.digest.toString("hex")
+    : undefined;
 }
 
 export async function verifyList(opts: VerifyOptions): Promise<VerifyReport> {

@@ -7,6 +7,12 @@ import { signCommand } from "./sign.js";
 import { verifyCommand } from "./verify.js";
 import { endorseCommand } from "./endorse.js";
 import { revokeCommand } from "./revoke.js";
+import { catalogueCommand } from "./catalogue.js";
+import { codeownersCommand } from "./codeowners.js";
+import { authorizeCommand } from "./authorize.js";
+import { expiryCommand } from "./expiry.js";
+import { rebuildPlanCommand } from "./rebuild-plan.js";
+import { scanCommand } from "./scan.js";
 import { publishCommand } from "./publish.js";
 
 export const COMMANDS: Command[] = [
@@ -17,5 +23,11 @@ export const COMMANDS: Command[] = [
   verifyCommand,
   endorseCommand,
   revokeCommand,
+  catalogueCommand,
+  codeownersCommand,
+  authorizeCommand,
+  expiryCommand,
+  rebuildPlanCommand,
+  scanCommand,
   publishCommand,
 ];

@@ -1,8 +1,17 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "../command.js";
 import { parse, parseNow } from "../args.js";
 import { validateRepository } from "../../validate/index.js";
-import { formatDiagnostic } from "../../util/diagnostic.js";
+import { formatDiagnostic, UsageError } from "../../util/diagnostic.js";
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 export const validateCommand: Command = {
   name: "validate",
@@ -11,6 +20,7 @@ export const validateCommand: Command = {
   async run(argv, io) {
     const { values } = parse(argv, { root: { type: "string" }, now: { type: "string" }, json: { type: "boolean" } });
     const root = resolve(io.cwd, values.root ?? ".");
+    if (!isDirectory(root)) throw new UsageError(`--root: ${root} is not a directory`);
     const { diagnostics, counts } = validateRepository(root, parseNow(values.now).getTime());
     if (values.json) io.out(JSON.stringify({ valid: diagnostics.length === 0, counts, diagnostics }, null, 2));
     else {

@@ -7,12 +7,13 @@ import { bundlePathFor } from "../../sign/bundle-file.js";
 import { publicGoodTrustedRoot, readTrustedRoot } from "../../verify/trusted-root.js";
 import type { Trust } from "../../verify/signature.js";
 import { verifyList, type VerifyReport } from "../../verify/index.js";
+import { fetchListAndBundle, isUrl } from "../../verify/fetch.js";
 
 export const verifyCommand: Command = {
   name: "verify",
   summary: "check a signed image list as a site: signature, signer, expiry, rollback, VO; optionally download",
   usage:
-    "vmendorse verify --list FILE [--bundle FILE] (--key PUB | --identity URI --issuer URL [--trusted-root FILE]) [--vo VO] [--state FILE] [--now ISO] [--download DIR [--format qcow2,ova]] [--json]",
+    "vmendorse verify --list FILE|URL [--bundle FILE|URL] (--key PUB | --identity URI --issuer URL [--trusted-root FILE]) [--vo VO] [--state FILE] [--now ISO] [--download DIR [--format qcow2,ova]] [--json]",
   async run(argv, io) {
     const { values } = parse(argv, {
       list: { type: "string" },
@@ -28,12 +29,15 @@ export const verifyCommand: Command = {
       format: { type: "string" },
       json: { type: "boolean" },
     });
-    const listFile = resolve(io.cwd, required(values.list, "--list"));
-    const bundleFile = resolve(io.cwd, values.bundle ?? bundlePathFor(listFile));
+    const listArg = required(values.list, "--list");
     if (values.key && (values.identity || values.issuer)) throw new UsageError("give either --key or --identity with --issuer, not both");
     if (!values.key && !(values.identity && values.issuer)) throw new UsageError("the signer must be pinned: --key PUB, or --identity URI with --issuer URL");
     const now = parseNow(values.now).getTime();
     try {
+      // A URL (the release's stable address) is fetched first; the checks then run on those exact bytes.
+      const { listFile, bundleFile } = isUrl(listArg)
+        ? await fetchListAndBundle(listArg, values.bundle)
+        : { listFile: resolve(io.cwd, listArg), bundleFile: resolve(io.cwd, values.bundle ?? bundlePathFor(resolve(io.cwd, listArg))) };
       const trust: Trust = values.key
         ? { kind: "key", keyFile: resolve(io.cwd, values.key), publicKey: readPublicKey(resolve(io.cwd, values.key)) }
         : {
