@@ -72,7 +72,6 @@ export async function startProxy(upstream: string): Promise<FaultProxy> {
     });
     out.on("error", () => req.socket.destroy());
     if (fault && "cutAfter" in fault) {
-      entry.fault = `cut after ${fault.cutAfter} bytes`;
       let n = 0;
       req.on("data", (chunk: Buffer) => {
         if (n >= fault.cutAfter) return;
@@ -81,6 +80,7 @@ export async function startProxy(upstream: string): Promise<FaultProxy> {
         n += take;
         if (n >= fault.cutAfter) {
           // The connection dies halfway through the upload, on both sides.
+          entry.fault = `cut after ${fault.cutAfter} bytes`;
           out.destroy();
           req.socket.destroy();
         }

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command, Io } from "../command.js";
 import { parse } from "../args.js";
@@ -54,7 +55,8 @@ export const publishCommand: Command = {
     try {
       report = await publish({
         root,
-        releases: (values.release ?? []).map((r) => resolve(io.cwd, r)),
+        // A relative build record path is taken from the current folder, else from --root.
+        releases: (values.release ?? []).map((r) => (existsSync(resolve(io.cwd, r)) ? resolve(io.cwd, r) : resolve(root, r))),
         artifactDirs: (values.artifacts ?? []).map((d) => resolve(io.cwd, d)),
         ...(values.list ? { listDir: resolve(io.cwd, values.list) } : {}),
         ...(keyFile ? { trust: { kind: "key" as const, keyFile, publicKey: readPublicKey(keyFile) } } : {}),
