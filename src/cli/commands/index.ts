@@ -5,6 +5,7 @@ import { validateCommand } from "./validate.js";
 import { composeCommand } from "./compose.js";
 import { endorseCommand } from "./endorse.js";
 import { revokeCommand } from "./revoke.js";
+import { buildCommand } from "./build.js";
 
 export const COMMANDS: Command[] = [
   startCommand,
@@ -12,4 +13,5 @@ export const COMMANDS: Command[] = [
   composeCommand,
   endorseCommand,
   revokeCommand,
+  buildCommand,
 ];
