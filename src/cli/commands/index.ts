@@ -14,6 +14,7 @@ import { expiryCommand } from "./expiry.js";
 import { rebuildPlanCommand } from "./rebuild-plan.js";
 import { scanCommand } from "./scan.js";
 import { publishCommand } from "./publish.js";
+import { buildCommand } from "./build.js";
 
 export const COMMANDS: Command[] = [
   startCommand,
@@ -30,4 +31,5 @@ export const COMMANDS: Command[] = [
   rebuildPlanCommand,
   scanCommand,
   publishCommand,
+  buildCommand,
 ];
