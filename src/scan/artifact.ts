@@ -82,7 +82,7 @@ export async function withMountedRoot<T>(path: string, info: ArtifactInfo, fn: (
 }
 
 /** Byte ranges of the partitions of a raw disk image (sfdisk), or the whole file without a table. */
-function partitions(raw: string): { label: string; offset: number; size: number }[] {
+export function partitions(raw: string): { label: string; offset: number; size: number }[] {
   const r = spawnSync("sfdisk", ["--json", raw], { encoding: "utf8" });
   if (r.status !== 0) return [{ label: "whole disk", offset: 0, size: statSync(raw).size }];
   const t = (JSON.parse(r.stdout) as { partitiontable: { sectorsize?: number; partitions?: { start: number; size: number }[] } }).partitiontable;

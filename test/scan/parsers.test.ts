@@ -84,6 +84,9 @@ describe("firewall analysis", () => {
     const ip6only = analyzeNft({ nftables: [{ chain: { family: "ip6", table: "f", name: "in", type: "filter", hook: "input", policy: "drop" } }] });
     expect(ip6only.ipv4).toBeUndefined();
     expect(judge(ip6only.ipv4, [], "ipv4", "nft")[0]!.message).toBe("nft has no IPv4 input filter chain: all IPv4 ports are reachable");
+    // Replies to the image's DHCPv6 client (as the image build writes it) open no service.
+    const dhcp6 = analyzeNft({ nftables: [chain("input", { type: "filter", hook: "input", policy: "drop" }), rule("input", { match: { op: "==", left: { payload: { protocol: "ip6", field: "saddr" } }, right: { prefix: { addr: "fe80::", len: 10 } } } }, { match: { op: "==", left: { payload: { protocol: "udp", field: "sport" } }, right: 547 } }, dport("udp", 546), { accept: null })] });
+    expect(dhcp6.ipv6).toMatchObject({ restricted: true, ports: [] });
     // A final unconditional drop is as good as a drop policy.
     const dropRule = analyzeNft({ nftables: [chain("input", { type: "filter", hook: "input", policy: "accept" }), rule("input", dport("tcp", 22), { accept: null }), rule("input", { drop: null })] });
     expect(dropRule.ipv4!.restricted).toBe(true);

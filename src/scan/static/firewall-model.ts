@@ -159,8 +159,12 @@ function classify(matches: Json[], c: NftChain, sets: Map<string, NftSet>): { ha
       for (const p of protos) for (const [from, to] of ranges) ports.push({ protocol: p, from, to });
     }
   }
+  // Replies to the image's own DHCP clients (68/udp, 546/udp for DHCPv6) open no service.
+  if (ports.length > 0 && ports.every((p) => p.protocol === "udp" && p.from === p.to && DHCP_CLIENT_PORTS.has(p.from))) return { harmless: true, ports: [] };
   return { harmless: harmless && ports.length === 0, ports };
 }
+
+const DHCP_CLIENT_PORTS = new Set([68, 546]);
 
 function flatStrings(v: unknown): string[] {
   if (typeof v === "string" || typeof v === "number") return [String(v)];
@@ -274,6 +278,7 @@ function walkIptables(chain: string, rules: Map<string, string[][]>, v: ChainVer
     const proto = opt(["-p", "--protocol"]);
     if (proto && /^(icmp|ipv6-icmp|icmpv6|1|58)$/.test(proto)) continue;
     const dport = opt(["--dport", "--destination-port", "--dports", "--destination-ports"]);
+    if (proto === "udp" && dport && DHCP_CLIENT_PORTS.has(Number(dport))) continue;
     if (dport && (proto === "tcp" || proto === "udp")) {
       const negated = args[args.indexOf(dport) - 2] === "!";
       for (const part of negated ? ["1:65535"] : dport.split(",")) {
