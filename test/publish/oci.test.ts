@@ -112,6 +112,18 @@ describe("OCI publisher against docker-registry", () => {
     expect(JSON.parse(idx.bytes.toString("utf8")).manifests).toHaveLength(1);
   });
 
+  it("an older build gets its dated tag but the floating tag stays on the newer version", async () => {
+    const older = makeRelease(root, join(root, "build-older"), { version: "20261119", commit: "fedcba9876543210fedcba9876543210fedcba98" });
+    const { repo, diagnostics } = loadRepository(root);
+    const { release, image } = findRelease(repo, diagnostics, older.releaseFile);
+    const c = ctx();
+    const [pushed] = await publishReleaseToOci(await planRelease(release, image, [older.artifactsDir]), { kind: "oci", registry: registry.host, namespace: "egi_vm_images", scheme: "http" }, "https://github.com/egi-federation/vmendorse", c);
+    expect(pushed!.tags).toEqual(["12-2026-11-19-fedcba98"]);
+    expect(c.outcomes.find((o) => o.item.endsWith(":12"))).toMatchObject({ action: "skipped", detail: "stays on the newer version 20261120" });
+    const floating = JSON.parse((await get("egi_vm_images/egi.debian.12/manifests/12", "application/vnd.oci.image.manifest.v1+json")).bytes.toString("utf8"));
+    expect(floating.annotations["org.opencontainers.image.version"]).toBe("20261120");
+  });
+
   it("authenticates with Basic credentials from the environment; without them the registry refuses (401)", async () => {
     const secured = await startRegistry({ auth: true });
     try {
