@@ -135,3 +135,15 @@ describe("RootFs", () => {
     expect(fs.glob("/etc/*l")).toEqual(["/etc/real"]);
   });
 });
+
+describe("OpenSCAP", () => {
+  it("runs only where SCAP content exists for the image's OS; counts rule results", async () => {
+    const { scapContent, countResults } = await import("../../src/scan/oscap.js");
+    const spec = { os: { family: "linux", distribution: "debian", version: "12", arch: "x86_64", admin_user: "debian" } } as Parameters<typeof scapContent>[0];
+    const dir = tree({ "ssg-debian11-ds.xml": "<x/>" });
+    expect(scapContent(spec, dir)).toEqual({ skipped: `no SCAP Security Guide content for debian 12 (ssg-debian12-ds.xml not in ${dir})` });
+    expect(scapContent({ ...spec, os: { ...spec.os, version: "11" } }, dir)).toEqual({ file: join(dir, "ssg-debian11-ds.xml") });
+    const xml = '<rule-result idref="r1" time="t"><result>pass</result></rule-result><rule-result idref="r2"><result>fail</result></rule-result><rule-result idref="r3"><result>notapplicable</result></rule-result>';
+    expect(countResults(xml)).toEqual({ pass: 1, fail: 1, failed_rules: ["r2"] });
+  });
+});
