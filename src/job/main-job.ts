@@ -13,6 +13,8 @@ import { formatSummary, runSteps } from "./steps.js";
 import { writeCatalogueFiles } from "../catalogue/index.js";
 import type { VerificationResult } from "../catalogue/view.js";
 import { isoSeconds } from "../util/time.js";
+import { publish } from "../publish/index.js";
+import { DEFAULT_RETRY } from "../publish/retry.js";
 
 export interface MainJobOptions {
   root: string;
@@ -93,6 +95,16 @@ export async function runMainJob(opts: MainJobOptions, io: Io): Promise<boolean>
           ...(s.verified ? { verification: s.verified } : {}),
         });
         return `${c.page} (${c.bytes} bytes, ${c.images} endorsements, ${c.revoked} revoked)`;
+      },
+    },
+    {
+      // The local folder is the default appliance repository: the signed list goes there last.
+      name: "publish",
+      run: async () => {
+        const target = join(opts.outDir, "repository");
+        const r = await publish({ root: opts.root, releases: [], artifactDirs: [], listDir: opts.outDir, targets: [{ kind: "dir", path: target }], retry: DEFAULT_RETRY, env: {}, progress: () => {} });
+        const up = r.outcomes.filter((o) => o.action === "uploaded").length;
+        return `list serial ${r.serial} -> ${relative(opts.root, target) || target}: ${r.outcomes.length} files (${up} new, ${r.outcomes.length - up} unchanged), imagelist.json last`;
       },
     },
   ];

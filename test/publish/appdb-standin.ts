@@ -39,7 +39,8 @@ export interface AppdbStandin {
   url: string;
   token: string;
   apps: Map<string, { vappid: number; versions: StandinVersion[] }>;
-  faults: { method: string; path: RegExp; status: number; times: number }[];
+  /** Injected failures; with `after`, the request takes effect and only its answer is replaced (lost). */
+  faults: { method: string; path: RegExp; status: number; times: number; after?: boolean }[];
   requests: string[];
   unexpected: string[];
   rejected: string[];
@@ -171,8 +172,15 @@ export async function startAppdbStandin(token = "appdb-test-token", appIds = ["1
     const fault = s.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
     if (fault) {
       fault.times--;
-      await body(req);
-      return error(res, fault.status, "injected failure");
+      if (fault.after) {
+        const realWriteHead = res.writeHead.bind(res);
+        const realEnd = res.end.bind(res);
+        res.writeHead = (() => realWriteHead(fault.status, { "content-type": "application/xml" })) as never;
+        res.end = (() => realEnd("<error>gateway timeout</error>")) as never;
+      } else {
+        await body(req);
+        return error(res, fault.status, "injected failure");
+      }
     }
     if (!url.pathname.startsWith("/rest/1.0/")) {
       s.unexpected.push(`${method} ${url.pathname}`);

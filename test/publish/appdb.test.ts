@@ -115,4 +115,15 @@ describe("AppDB publisher (stand-in API)", () => {
     expect(e).toBeInstanceOf(RefusedError);
     expect((e as Error).message).toMatch(/published in AppDB with other images/);
   });
+
+  it("an insert whose answer was lost (502 after AppDB stored it) is retried; the copy is removed in the same run", async () => {
+    const fourth = makeRelease(root, join(root, "build-4"), { version: "20261123" });
+    appdb.faults.push({ method: "PUT", path: /virtualization$/, status: 502, times: 1, after: true });
+    const r = await publish(opts({ releases: [fourth.releaseFile], artifactDirs: [fourth.artifactsDir] }));
+    expect(appdb.requests.filter((x) => x.startsWith("PUT"))).toHaveLength(2);
+    const v = versions().filter((x) => x.version === "20261123");
+    expect(v).toHaveLength(1);
+    expect(v[0]!.published).toBe(true);
+    expect(r.outcomes.map((o) => o.action)).toEqual(["removed", "registered", "published"]);
+  });
 });

@@ -33,6 +33,8 @@ export interface InjectedFault {
   /** An HTTP status, or "cut": read half of an upload, record a "starter" asset, drop the connection. */
   fault: number | "cut";
   times: number;
+  /** With a status: the request takes effect and only its answer is replaced (a lost answer). */
+  after?: boolean;
 }
 
 export interface GithubStandin {
@@ -125,7 +127,13 @@ export async function startGithubStandin(owner = "egi-federation", repo = "vmend
     const fault = s.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
     if (fault) {
       fault.times--;
-      if (fault.fault !== "cut") {
+      if (fault.after && fault.fault !== "cut") {
+        const status = fault.fault;
+        const realWriteHead = res.writeHead.bind(res);
+        const realEnd = res.end.bind(res);
+        res.writeHead = (() => realWriteHead(status, { "content-type": "application/json" })) as never;
+        res.end = (() => realEnd(JSON.stringify({ message: "injected: answer lost" }))) as never;
+      } else if (fault.fault !== "cut") {
         await readBody(req);
         return json(res, fault.fault, { message: "injected failure" });
       }

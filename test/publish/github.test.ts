@@ -18,6 +18,8 @@ let serial1: number;
 let serial2: number;
 let list3: string;
 let serial3: number;
+let list4: string;
+let serial4: number;
 
 beforeAll(async () => {
   gh = await startGithubStandin();
@@ -29,6 +31,8 @@ beforeAll(async () => {
   ({ serial: serial2 } = await composeAndSign(root, list2, Date.parse("2026-11-24T12:00:00Z"), join(list1, "imagelist.json")));
   list3 = join(root, "out3");
   ({ serial: serial3 } = await composeAndSign(root, list3, Date.parse("2026-11-25T12:00:00Z"), join(list2, "imagelist.json")));
+  list4 = join(root, "out4");
+  ({ serial: serial4 } = await composeAndSign(root, list4, Date.parse("2026-11-26T12:00:00Z"), join(list3, "imagelist.json")));
 });
 afterAll(async () => {
   await gh?.close();
@@ -127,10 +131,20 @@ describe("GitHub release publisher (stand-in API)", () => {
     expect(r.outcomes.filter((o) => o.action === "removed").map((o) => o.item)).toEqual([`draft release ${first.id + 1}`]);
   });
 
+  it("a draft created twice (the first answer was lost, 502) ends as one published release", async () => {
+    gh.faults.push({ method: "POST", path: /\/releases$/, fault: 502, times: 1, after: true });
+    const r = await publish(opts(list4));
+    expect(gh.requests.filter((x) => x === `POST /repos/${gh.owner}/${gh.repo}/releases`)).toHaveLength(2);
+    const rel = gh.releases.filter((x) => x.tag_name === `imagelist-${serial4}`);
+    expect(rel).toHaveLength(1);
+    expect(rel[0]!.draft).toBe(false);
+    expect(r.outcomes.filter((o) => o.action === "removed")).toHaveLength(1);
+  });
+
   it("refuses to roll back to an older serial", async () => {
     const older = await publish(opts(list1)).catch((x: unknown) => x);
     expect(older).toBeInstanceOf(RefusedError);
-    expect((older as Error).message).toMatch(new RegExp(`already published list serial ${serial3}, newer than this list's ${serial1}`));
+    expect((older as Error).message).toMatch(new RegExp(`already published list serial ${serial4}, newer than this list's ${serial1}`));
     expect(gh.requests.filter((x) => !x.startsWith("GET "))).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { copyRepo } from "../compose/repo-copy.js";
-import { startRegistry, type Registry } from "./registry.js";
+import { OCI_PASSWORD, OCI_USER, startRegistry, type Registry } from "./registry.js";
 import { makeRelease, type BuiltRelease } from "./fixtures.js";
 import { loadRepository } from "../../src/repo/load.js";
 import { findRelease, planRelease } from "../../src/publish/plan.js";
@@ -110,5 +110,33 @@ describe("OCI publisher against docker-registry", () => {
     expect(tags).toHaveLength(3); // dated, floating, referrers fallback tag
     const idx = await get(`egi_vm_images/egi.debian.12/manifests/${tags.find((t: string) => t.startsWith("sha256-"))}`, "application/vnd.oci.image.index.v1+json");
     expect(JSON.parse(idx.bytes.toString("utf8")).manifests).toHaveLength(1);
+  });
+
+  it("an older build gets its dated tag but the floating tag stays on the newer version", async () => {
+    const older = makeRelease(root, join(root, "build-older"), { version: "20261119", commit: "fedcba9876543210fedcba9876543210fedcba98" });
+    const { repo, diagnostics } = loadRepository(root);
+    const { release, image } = findRelease(repo, diagnostics, older.releaseFile);
+    const c = ctx();
+    const [pushed] = await publishReleaseToOci(await planRelease(release, image, [older.artifactsDir]), { kind: "oci", registry: registry.host, namespace: "egi_vm_images", scheme: "http" }, "https://github.com/egi-federation/vmendorse", c);
+    expect(pushed!.tags).toEqual(["12-2026-11-19-fedcba98"]);
+    expect(c.outcomes.find((o) => o.item.endsWith(":12"))).toMatchObject({ action: "skipped", detail: "stays on the newer version 20261120" });
+    const floating = JSON.parse((await get("egi_vm_images/egi.debian.12/manifests/12", "application/vnd.oci.image.manifest.v1+json")).bytes.toString("utf8"));
+    expect(floating.annotations["org.opencontainers.image.version"]).toBe("20261120");
+  });
+
+  it("authenticates with Basic credentials from the environment; without them the registry refuses (401)", async () => {
+    const secured = await startRegistry({ auth: true });
+    try {
+      const target = { kind: "oci" as const, registry: secured.host, namespace: "vo", scheme: "http" as const };
+      const anonymous = await publishReleaseToOci(await plan(), target, "https://example.org/repo", ctx()).catch((e: unknown) => e);
+      expect((anonymous as Error).message).toMatch(/HTTP 401/);
+      const c = { ...ctx(), env: { OCI_USERNAME: OCI_USER, OCI_PASSWORD } };
+      const [pushed] = await publishReleaseToOci(await plan(), target, "https://example.org/repo", c);
+      const auth = "Basic " + Buffer.from(`${OCI_USER}:${OCI_PASSWORD}`).toString("base64");
+      const m = await fetch(`${secured.url}/v2/vo/egi.debian.12/manifests/12`, { headers: { authorization: auth, accept: "application/vnd.oci.image.manifest.v1+json" } });
+      expect(sha256(Buffer.from(await m.arrayBuffer()))).toBe(pushed!.manifestDigest);
+    } finally {
+      await secured.destroy();
+    }
   });
 });

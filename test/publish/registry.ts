@@ -44,7 +44,12 @@ export interface Registry {
   destroy(): Promise<void>;
 }
 
-export async function startRegistry(): Promise<Registry> {
+/** Credentials of the registry started with { auth: true } (htpasswd needs bcrypt; this is its hash, cost 4). */
+export const OCI_USER = "pusher";
+export const OCI_PASSWORD = "oci-test-password";
+const OCI_BCRYPT = "$2b$04$CN1Jqak6uDmM8DMpxFMD/uJkSoBcaf.FNNSjBrQ71rovrfv68rf6.";
+
+export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Registry> {
   const dir = mkdtempSync(join(tmpdir(), "vmendorse-registry-"));
   const port = await freePort();
   const config = join(dir, "config.yml");
@@ -61,9 +66,11 @@ export async function startRegistry(): Promise<Registry> {
       "    enabled: true",
       "http:",
       `  addr: 127.0.0.1:${port}`,
+      ...(opts.auth ? ["auth:", "  htpasswd:", "    realm: vmendorse-test", `    path: ${join(dir, "htpasswd")}`] : []),
       "",
     ].join("\n"),
   );
+  if (opts.auth) writeFileSync(join(dir, "htpasswd"), `${OCI_USER}:${OCI_BCRYPT}\n`);
   let proc: ChildProcess | undefined;
   let output = "";
   const reg: Registry = {
@@ -76,7 +83,7 @@ export async function startRegistry(): Promise<Registry> {
       proc = spawn("docker-registry", ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
       proc.stdout!.on("data", (d) => (output += String(d)));
       proc.stderr!.on("data", (d) => (output += String(d)));
-      await waitFor(`${reg.url}/v2/`);
+      await waitFor(`${reg.url}/v2/`); // any answer, 401 included, means it is up
     },
     async stop() {
       const p = proc;

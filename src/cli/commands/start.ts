@@ -5,7 +5,7 @@ import { runMainJob } from "../../job/main-job.js";
 
 export const startCommand: Command = {
   name: "start",
-  summary: "the main job on a repository (`npm start`): validate, compose, sign (local key), verify, summary",
+  summary: "the main job on a repository (`npm start`): validate, compose, sign (local key), verify, catalogue, publish (local folder), summary",
   usage: "vmendorse start [--root DIR] [--out DIR] [--now ISO]",
   async run(argv, io) {
     const { values } = parse(argv, { root: { type: "string" }, out: { type: "string" }, now: { type: "string" } });

@@ -84,13 +84,17 @@ export async function registerInAppdb(plan: ReleasePlan, target: AppdbTarget, op
   }
 
   const vocab = await vocabularies(api, ctx);
-  // An unpublished copy left by an interrupted run is reused; further copies are removed.
-  const drafts = versions.filter((v) => !v.published).sort((a, b) => Number(a.id) - Number(b.id));
-  for (const extra of drafts.slice(1)) {
-    await retrying(ctx, `AppDB DELETE version ${extra.id}`, () => api.delete(`/virtualization/${encodeURIComponent(vappId)}/${encodeURIComponent(extra.id)}`));
-    record(ctx, { target: where, item: `${item} unpublished copy ${extra.id}`, action: "removed" });
-  }
-  let draft = drafts[0];
+  // An unpublished copy left by an interrupted run (or by a retried insert whose answer was lost) is
+  // reused; further copies are removed.
+  const dedupe = async (found: AppdbVersion[]) => {
+    const drafts = found.filter((v) => !v.published).sort((a, b) => Number(a.id) - Number(b.id));
+    for (const extra of drafts.slice(1)) {
+      await retrying(ctx, `AppDB DELETE version ${extra.id}`, () => api.delete(`/virtualization/${encodeURIComponent(vappId)}/${encodeURIComponent(extra.id)}`));
+      record(ctx, { target: where, item: `${item} unpublished copy ${extra.id}`, action: "removed" });
+    }
+    return drafts[0];
+  };
+  let draft = await dedupe(versions);
   if (draft && !sameImages(draft.images, want)) {
     await retrying(ctx, `AppDB update ${item}`, () => api.send("POST", path, applianceXml(plan, { appId, vocab, published: false, versionId: draft!.id })));
   } else if (!draft) {
@@ -99,9 +103,9 @@ export async function registerInAppdb(plan: ReleasePlan, target: AppdbTarget, op
 
   // Read back before publishing: exactly one unpublished version with exactly our images.
   ({ vappId, versions } = await load());
-  draft = versions.find((v) => !v.published);
-  if (!draft || versions.length !== 1 || !sameImages(draft.images, want)) {
-    throw new RefusedError(`${where}: ${item} did not read back as registered (${versions.length} version(s) named ${plan.version}); left unpublished`, "publish.readback");
+  draft = await dedupe(versions);
+  if (!draft || versions.some((v) => v.published) || !sameImages(draft.images, want)) {
+    throw new RefusedError(`${where}: ${item} did not read back as registered; left unpublished`, "publish.readback");
   }
   record(ctx, { target: where, item, action: "registered", detail: `unpublished version id ${draft.id}, ${want.length} image(s) read back` });
 

@@ -109,16 +109,14 @@ export async function publishListToGithub(set: ListSet, target: GithubTarget, op
       if (!a || !(await matches(a, f))) throw new RefusedError(`${where}: release ${tag} is published already with ${a ? "another" : "no"} ${f.name}; compose again for a new serial`, "publish.serial");
     }
     record(ctx, { target: where, item: `release ${tag}`, action: "present", detail: `${set.files.length} assets checked` });
-    return finish(published, true);
+    await removeDrafts(releases.filter((r) => r.draft && r.tag_name === tag));
+    return finish(published);
   }
 
   // The draft: reuse one from an interrupted run, drop duplicates, or create it.
   const drafts = releases.filter((r) => r.draft && r.tag_name === tag).sort((a, b) => a.id - b.id);
   let draft = drafts[0];
-  for (const extra of drafts.slice(1)) {
-    await retrying(ctx, `delete duplicate draft ${extra.id}`, () => octokit.rest.repos.deleteRelease({ owner, repo, release_id: extra.id }));
-    record(ctx, { target: where, item: `draft release ${extra.id}`, action: "removed", detail: "duplicate from an interrupted run" });
-  }
+  await removeDrafts(drafts.slice(1));
   if (!draft) {
     const created = await retrying(ctx, `create draft ${tag}`, () =>
       octokit.rest.repos.createRelease({ owner, repo, tag_name: tag, name: `Image list ${set.serial}`, body: releaseBody(set), draft: true, ...(set.list.source.commit ? { target_commitish: set.list.source.commit } : {}) }),
@@ -161,9 +159,19 @@ export async function publishListToGithub(set: ListSet, target: GithubTarget, op
   }
   const done = await retrying(ctx, `publish release ${tag}`, () => octokit.rest.repos.updateRelease({ owner, repo, release_id: draftId, draft: false, make_latest: "true" }));
   record(ctx, { target: where, item: `release ${tag}`, action: "published", detail: "marked latest" });
-  return finish(done.data as Release, false);
+  // A retried create whose answer was lost may have made another draft meanwhile.
+  const after = (await retrying(ctx, "list releases", () => octokit.paginate(octokit.rest.repos.listReleases, { owner, repo, per_page: 100 }))) as Release[];
+  await removeDrafts(after.filter((r) => r.draft && r.tag_name === tag && r.id !== draftId));
+  return finish(done.data as Release);
 
-  async function finish(rel: Release, already: boolean): Promise<GithubResult> {
+  async function removeDrafts(extra: Release[]): Promise<void> {
+    for (const r of extra) {
+      await retrying(ctx, `delete duplicate draft ${r.id}`, () => octokit.rest.repos.deleteRelease({ owner, repo, release_id: r.id }));
+      record(ctx, { target: where, item: `draft release ${r.id}`, action: "removed", detail: "duplicate from an interrupted run" });
+    }
+  }
+
+  async function finish(rel: Release): Promise<GithubResult> {
     const latestUrl = rel.html_url.replace(/\/releases\/tag\/[^/]+$/, `/releases/latest/download/${LIST_NAME}`);
     let latestServesThisList: boolean | undefined;
     try {
@@ -174,7 +182,7 @@ export async function publishListToGithub(set: ListSet, target: GithubTarget, op
       latestServesThisList = undefined;
     }
     const detail = latestServesThisList === true ? "serves this list" : latestServesThisList === false ? "serves ANOTHER list (a newer release may be marked latest)" : "could not be fetched";
-    record(ctx, { target: where, item: latestUrl, action: latestServesThisList === true ? "present" : "skipped", detail: `stable URL ${detail}${already ? "" : ""}` });
+    record(ctx, { target: where, item: latestUrl, action: latestServesThisList === true ? "present" : "skipped", detail: `stable URL ${detail}` });
     return { tag, releaseUrl: rel.html_url, latestUrl, latestServesThisList };
   }
 }
