@@ -15,8 +15,9 @@ const entries = [{ in: "src/cli/main.ts", out: "dist/cli.js" }];
 if (existsSync("actions")) {
   for (const name of readdirSync("actions")) {
     const entry = join("actions", name, "src", "main.ts");
-    if (existsSync(entry)) entries.push({ in: entry, out: join("actions", name, "dist", "index.js") });
+    // Action bundles are committed (a runner runs them without npm install): minified to keep them small.
+    if (existsSync(entry)) entries.push({ in: entry, out: join("actions", name, "dist", "index.js"), minify: true });
   }
 }
-await Promise.all(entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out })));
+await Promise.all(entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out, minify: e.minify ?? false })));
 console.log(`built ${entries.map((e) => e.out).join(", ")}`);

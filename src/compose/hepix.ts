@@ -5,7 +5,7 @@ import type { ImageList, ImageListEntry, RepoConfig, VoSpec } from "../model/typ
 import { uuidv5 } from "./uuid.js";
 
 /** Namespace for every name-based UUID this project derives. */
-const NAMESPACE = "0b4c2f3e-6f0a-5a7b-9c1d-2e3f4a5b6c7d";
+export const NAMESPACE = "0b4c2f3e-6f0a-5a7b-9c1d-2e3f4a5b6c7d";
 
 const OS_NAMES: Record<string, string> = { debian: "Debian", ubuntu: "Ubuntu", almalinux: "AlmaLinux" };
 const FORMAT_NAMES: Record<string, string> = { qcow2: "QCOW2", ova: "OVA", raw: "RAW", vmdk: "VMDK" };

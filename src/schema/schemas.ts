@@ -7,6 +7,7 @@ import vo from "../../schemas/vo.schema.json" with { type: "json" };
 import endorsement from "../../schemas/endorsement.schema.json" with { type: "json" };
 import revocation from "../../schemas/revocation.schema.json" with { type: "json" };
 import imagelist from "../../schemas/imagelist.schema.json" with { type: "json" };
+import scanReport from "../../schemas/scan-report.schema.json" with { type: "json" };
 
 /** Every schema, keyed by its file name (which is also how they reference each other). */
 export const SCHEMAS: Record<string, object> = {
@@ -18,4 +19,5 @@ export const SCHEMAS: Record<string, object> = {
   "endorsement.schema.json": endorsement,
   "revocation.schema.json": revocation,
   "imagelist.schema.json": imagelist,
+  "scan-report.schema.json": scanReport,
 };

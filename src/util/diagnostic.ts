@@ -53,3 +53,8 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/** A single problem with a whole file (or one field of it), e.g. an unreadable key or bundle. */
+export function fileError(file: string, message: string, rule = "input", field = ""): InvalidInputError {
+  return new InvalidInputError([{ file, line: 0, column: 0, field, message, rule }]);
+}

@@ -4,6 +4,8 @@ import type { Loaded, Repository } from "../repo/load.js";
 import { artifactName, endorsementFile, IMAGES_DIR, REVOCATIONS_DIR, ENDORSEMENTS_DIR } from "../repo/layout.js";
 import { EARLIEST, SKEW_MS, DAY_MS, parseTime, yyyymmdd } from "../util/time.js";
 import { endorserOf, primaryDigest } from "./queries.js";
+import { checkCodeowners, CODEOWNERS_PATH } from "../codeowners/file.js";
+import { describeDrift } from "../codeowners/generate.js";
 
 const SAFE_SEGMENT = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,62}[a-z0-9]$/;
 /** Far future: a date beyond this is a typo or an attempt to never expire. */
@@ -164,6 +166,11 @@ export function crossFileRules(repo: Repository, now: number): Diagnostic[] {
     if (repo.config && !csirt.some((m) => m.email.toLowerCase() === d.revoked_by.email.toLowerCase())) {
       at(r, "/revoked_by/email", `${d.revoked_by.email} is not a CSIRT member listed in vmendorse.yaml`, "revocation.not-csirt");
     }
+  }
+  // CODEOWNERS in sync with the endorsers and maintainers (where the repository has the file at all).
+  const owners = checkCodeowners(repo);
+  if (owners.drift) {
+    out.push({ file: CODEOWNERS_PATH, line: owners.drift.line, column: 1, field: "", message: `out of sync with endorsements/*/vo.yaml, images/*/image.yaml and vmendorse.yaml: ${describeDrift(owners.drift)}; run \`vmendorse codeowners\``, rule: "codeowners.drift" });
   }
   return out;
 }

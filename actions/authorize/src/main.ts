@@ -1,0 +1,30 @@
+import { join } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { core, inputs, runAction, summary } from "../../../src/action/run.js";
+import { eventPullNumber, pullNumber } from "../../../src/action/event.js";
+import { authorize } from "../../../src/authorize/index.js";
+import { fetchPullRequest } from "../../../src/authorize/github.js";
+import { decisionLines, decisionMarkdown } from "../../../src/authorize/report.js";
+import { writeFileAtomic } from "../../../src/util/fs.js";
+import { UsageError } from "../../../src/util/diagnostic.js";
+
+await runAction("authorize", async () => {
+  const pull = pullNumber(inputs.optional("pr-number")) ?? eventPullNumber();
+  if (pull === undefined) throw new UsageError("no pull request: set pr-number or run on a pull_request event");
+  const token = inputs.optional("token");
+  if (token) core.setSecret(token);
+  const apiUrl = inputs.optional("api-url");
+  const facts = await fetchPullRequest({ repository: inputs.required("repository"), pull, ...(token ? { token } : {}), ...(apiUrl ? { apiUrl } : {}) });
+  const head = inputs.optional("head");
+  const decision = authorize({ baseRoot: inputs.path("root", "."), ...(head ? { headRoot: inputs.path("head") } : {}), facts, now: inputs.now() });
+  const markdown = decisionMarkdown(decision);
+  const report = join(process.env.RUNNER_TEMP || mkdtempSync(join(tmpdir(), "vmendorse-")), "authorization.md");
+  writeFileAtomic(report, markdown);
+  core.setOutput("authorized", String(decision.authorized));
+  core.setOutput("decision", JSON.stringify(decision));
+  core.setOutput("report", report);
+  for (const l of decisionLines(decision)) core.info(l);
+  await summary(markdown);
+  if (!decision.authorized && inputs.flag("fail", true)) core.setFailed(`authorize: pull request #${pull} lacks approvals (see the job summary)`);
+});

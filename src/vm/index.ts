@@ -1,0 +1,7 @@
+// Boot helpers for disk images under qemu (used by the image build's tests and by the scanner).
+export { bootImage, withBootedImage, imageInfo, type BootOptions, type BootedVm } from "./boot.js";
+export { startQemu, qemuArgs, qmpCommand, type QemuOptions, type RunningVm, type VmNetwork, type HostForward } from "./qemu.js";
+export { makeKeyPair, sshRun, sshOk, scpTo, waitForSsh, sshArgs, type SshTarget, type KeyPair } from "./ssh.js";
+export { cloudConfigUserData, nocloudMetaData, makeSeedIso, type SeedFiles } from "./seed.js";
+export { kvmUsable, freeLocalPort } from "./host.js";
+export { runTool, runOk, ToolError, toolVersionLine, hasCommand, showCommand, type RunResult, type RunOptions } from "./process.js";
