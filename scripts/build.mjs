@@ -3,18 +3,12 @@
 import { build } from "esbuild";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { precompiledSchemasModule } from "./precompile-schemas.mjs";
+import { precompiledSchemasPlugin } from "./precompile-schemas.mjs";
 
 // Bundled CommonJS dependencies call require(); give them one inside the ES module bundle.
 const banner = { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" };
 // The schemas compiled to code once here (see src/schema/precompiled.ts), not at every start.
-const precompiled = precompiledSchemasModule(process.cwd());
-const precompiledSchemas = {
-  name: "precompiled-schemas",
-  setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]schema[\\/]precompiled\.ts$/ }, () => ({ contents: precompiled, loader: "js", resolveDir: process.cwd() }));
-  },
-};
+const precompiledSchemas = precompiledSchemasPlugin(process.cwd());
 const common = { bundle: true, platform: "node", target: "node20", format: "esm", banner, sourcemap: false, logLevel: "warning", plugins: [precompiledSchemas] };
 
 const entries = [{ in: "src/cli/main.ts", out: "dist/cli.js" }];

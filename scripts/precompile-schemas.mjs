@@ -22,3 +22,14 @@ export function precompiledSchemasModule(projectDir) {
   const table = Object.entries(exports).map(([file, e]) => `  ${JSON.stringify(file)}: ${e.name},`).join("\n");
   return `${code}\nexport const PRECOMPILED = {\n${table}\n};\n`;
 }
+
+/** esbuild plugin: replaces src/schema/precompiled.ts with the generated module. */
+export function precompiledSchemasPlugin(projectDir) {
+  const contents = precompiledSchemasModule(projectDir);
+  return {
+    name: "precompiled-schemas",
+    setup(b) {
+      b.onLoad({ filter: /[\\/]src[\\/]schema[\\/]precompiled\.ts$/ }, () => ({ contents, loader: "js", resolveDir: projectDir }));
+    },
+  };
+}

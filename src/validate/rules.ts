@@ -32,7 +32,7 @@ export function crossFileRules(repo: Repository, now: number): Diagnostic[] {
     if (SAFE_SEGMENT.test(name)) return true;
     const nonAscii = /[^\x20-\x7e]/.test(name);
     pathProblem(file, nonAscii
-      ? `${what} "${name}" contains non-ASCII characters (look-alike names are refused)`
+      ? `${what} "${name}" contains non-ASCII or control characters (look-alike names are refused)`
       : `${what} "${name}" is not a safe name (lower-case letters, digits, '.', '-', '_'; no '..')`, "path.unsafe");
     return false;
   };

@@ -197,7 +197,7 @@ const CASES: Case[] = [
   {
     name: "VO folder with a look-alike name",
     place: (root) => cpSync(join(root, "endorsements", "biomed"), join(root, "endorsements", "bi\u043emed"), { recursive: true }),
-    expect: [{ file: "endorsements/bi\u043emed", rule: "path.unsafe", message: /non-ASCII characters \(look-alike names are refused\)/ }],
+    expect: [{ file: "endorsements/bi\u043emed", rule: "path.unsafe", message: /non-ASCII or control characters \(look-alike names are refused\)/ }],
   },
   {
     name: "VO folder name in upper case",

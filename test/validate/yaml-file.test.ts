@@ -81,3 +81,44 @@ describe("text checks", () => {
     expect(exceededTokenLimit(aliases, { nesting: 32, aliases: 50 })?.limit).toBe("aliases");
   });
 });
+
+describe("mutated files", () => {
+  it("never make the reader or the schema check throw (1,000 deterministic mutations)", async () => {
+    const { readFileSync, readdirSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { validateYaml } = await import("../../src/schema/validator.js");
+    const root = join(import.meta.dirname, "..", "..");
+    const files = [
+      ["vmendorse.yaml", "config.schema.json"],
+      ["endorsements/biomed/vo.yaml", "vo.schema.json"],
+      ["endorsements/biomed/egi.debian.12.yaml", "endorsement.schema.json"],
+      ["images/egi.debian.12/image.yaml", "image.schema.json"],
+      ["images/egi.debian.12/releases/20261117.yaml", "release.schema.json"],
+      ...readdirSync(join(root, "revocations")).filter((f) => f.endsWith(".yaml")).map((f) => [`revocations/${f}`, "revocation.schema.json"]),
+    ] as const;
+    const pieces = [": ", "- ", "\n", "  ", "[", "]", "{", "}", "&a ", "*a", "!!str ", "'", '"', "#", "|", ">-", "\t", "---\n", "\u00e9", "\u202e", "\\u0000", "?", ",", "~", "<<: "];
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    let valid = 0;
+    for (let n = 0; n < 1000; n++) {
+      const [file, schema] = files[rnd(files.length)]!;
+      let text = readFileSync(join(root, file), "utf8");
+      for (let k = 1 + rnd(4); k > 0; k--) {
+        const at = rnd(text.length + 1);
+        text = rnd(3) === 0 ? text.slice(0, at) + text.slice(at + 1 + rnd(8)) : text.slice(0, at) + pieces[rnd(pieces.length)] + text.slice(at);
+      }
+      const r = parse(text);
+      if (!r.ok) {
+        for (const d of r.diagnostics) expect(d.rule).toMatch(/^yaml/);
+        continue;
+      }
+      const errors = validateYaml(schema, r.value);
+      for (const d of errors) expect(d.line).toBeGreaterThan(0);
+      if (errors.length === 0) valid++;
+    }
+    expect(valid).toBeLessThan(1000);
+  });
+});
