@@ -51,7 +51,7 @@ export function verifyListFile(opts: Omit<VerifyOptions, "downloadDir" | "progre
   const bytes = readListBytes(opts.listFile);
   const bundle = readBundle(opts.bundleFile);
   const signer = verifySignature(bundle, bytes, opts.trust, opts.bundleFile);
-  const list = parseList(bytes.toString("utf8"), opts.listFile);
+  const list = parseList(bytes.toString("utf8"), opts.listFile, opts.vo);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const stated = statedDigest(bundle);
   if (stated !== undefined && stated !== sha256) {

@@ -123,6 +123,17 @@ describe("verify refuses", () => {
     expect(r.stderr).toMatch(/expires/);
   });
 
+  it("with --vo, only that VO's section (and the list's own fields) must match the schema", async () => {
+    const list = structuredClone(base) as unknown as { vos: Record<string, { images: Record<string, unknown>[] }> };
+    delete list.vos["fedcloud.egi.eu"]!.images[0]!.endorser;
+    const s = await writeSigned(list as unknown as ImageList);
+    expect(verify(s, ["--vo", "biomed"]).code).toBe(0);
+    const r = verify(s, ["--vo", "fedcloud.egi.eu"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\/vos\/fedcloud\.egi\.eu\/images\/0.*endorser/);
+    expect(verify(s).code).toBe(1);
+  });
+
   it("revoked images are reported and never returned as usable, even if also listed", async () => {
     const entry = base.vos["fedcloud.egi.eu"]!.images[0]!;
     const list = structuredClone(base);
