@@ -148,3 +148,13 @@ describe("release record", () => {
     expect(() => recordScanSummary(root, "egi.debian.12", "20990101", s)).toThrow(/does not exist/);
   });
 });
+
+describe("docs/checklist.md", () => {
+  it("lists every check id of the catalogue, in order", async () => {
+    const { readFileSync: read } = await import("node:fs");
+    const { join } = await import("node:path");
+    const doc = read(join(import.meta.dirname, "..", "..", "docs", "checklist.md"), "utf8");
+    const ids = [...doc.matchAll(/^\| `([a-z0-9.-]+)` \| (static|dynamic) \|/gm)].map((m) => m[1]);
+    expect(ids).toEqual(CHECKS.map((c) => c.id));
+  });
+});
