@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { freeLocalPort, kvmUsable } from "./host.js";
+import { chooseAccel, freeLocalPort } from "./host.js";
 import { runOk, type RunResult } from "./process.js";
 import { cloudConfigUserData, makeSeedIso, nocloudMetaData } from "./seed.js";
 import { makeKeyPair, sshOk, sshRun, waitForSsh, type SshRunOptions, type SshTarget } from "./ssh.js";
@@ -63,7 +63,8 @@ export async function bootImage(o: BootOptions): Promise<BootedVm> {
   const progress = o.onProgress ?? (() => undefined);
   const ownDir = o.workDir === undefined;
   const workDir = o.workDir ?? mkdtempSync(join(tmpdir(), "vmendorse-vm-"));
-  const accel = o.accel === undefined || o.accel === "auto" ? (kvmUsable() ? "kvm" : "tcg") : o.accel;
+  const choice = o.accel === undefined || o.accel === "auto" ? await chooseAccel() : { accel: o.accel, reason: "requested" };
+  const accel = choice.accel;
   let vm: RunningVm | undefined;
   const cleanup = async () => {
     if (vm) await vm.stop(accel === "kvm" ? 30_000 : 90_000);
@@ -89,7 +90,7 @@ export async function bootImage(o: BootOptions): Promise<BootedVm> {
     const sshPort = await freeLocalPort();
     const forwards: HostForward[] = [{ protocol: "tcp", hostPort: sshPort, guestPort: 22 }];
     for (const f of o.forwards ?? []) forwards.push({ ...f, hostPort: await freeLocalPort() });
-    progress(`booting ${image} (${info.format}, ${(size / 1024 ** 3).toFixed(1)} GiB disk) with ${accel.toUpperCase()}, ssh on 127.0.0.1:${sshPort}`);
+    progress(`booting ${image} (${info.format}, ${(size / 1024 ** 3).toFixed(1)} GiB disk) with ${accel.toUpperCase()} (${choice.reason}), ssh on 127.0.0.1:${sshPort}`);
     const started = Date.now();
     vm = startQemu({
       disk: overlay,
@@ -109,7 +110,7 @@ export async function bootImage(o: BootOptions): Promise<BootedVm> {
         timeoutMs: o.bootTimeoutMs ?? (accel === "kvm" ? 5 * 60_000 : 20 * 60_000),
         onProgress: progress,
         abortReason: () => running.exitReason(),
-        status: () => running.consoleTail(1)[0],
+        status: () => running.consoleTail(1)[0]?.slice(-120),
       });
     } catch (e) {
       throw new Error(`${(e as Error).message}\nlast console lines:\n  ${running.consoleTail(15).join("\n  ")}`);

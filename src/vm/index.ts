@@ -3,5 +3,5 @@ export { bootImage, withBootedImage, imageInfo, type BootOptions, type BootedVm 
 export { startQemu, qemuArgs, qmpCommand, type QemuOptions, type RunningVm, type VmNetwork, type HostForward } from "./qemu.js";
 export { makeKeyPair, sshRun, sshOk, scpTo, waitForSsh, sshArgs, type SshTarget, type KeyPair } from "./ssh.js";
 export { cloudConfigUserData, nocloudMetaData, makeSeedIso, type SeedFiles } from "./seed.js";
-export { kvmUsable, freeLocalPort } from "./host.js";
+export { kvmUsable, chooseAccel, freeLocalPort, type Accel, type AccelChoice } from "./host.js";
 export { runTool, runOk, ToolError, toolVersionLine, hasCommand, showCommand, type RunResult, type RunOptions } from "./process.js";

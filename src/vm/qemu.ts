@@ -33,15 +33,21 @@ export interface QemuOptions {
   /** Unix socket for QMP (used for the ACPI power-down). */
   qmpSocket: string;
   name?: string;
+  /** qemu -cpu value; default: the host's CPU under KVM, the emulated "max" CPU under TCG. */
+  cpu?: string;
   extraArgs?: string[];
 }
+
+// Under nested virtualisation some hosts refuse the IA32_ARCH_CAPABILITIES MSR and qemu aborts at start;
+// hiding it costs the guest nothing but a hint about CPU vulnerabilities.
+const KVM_CPU = "host,-arch-capabilities";
 
 export function qemuArgs(o: QemuOptions): string[] {
   const args = [
     "-name", o.name ?? "vmendorse",
     "-machine", "pc",
     "-accel", o.accel,
-    "-cpu", o.accel === "kvm" ? "host" : "max",
+    "-cpu", o.cpu ?? (o.accel === "kvm" ? KVM_CPU : "max"),
     "-smp", String(o.cpus ?? 2),
     "-m", String(o.memoryMb ?? 1024),
     "-nodefaults",

@@ -1,6 +1,6 @@
 // ssh into a test VM with a throw-away key: no host key checking (every boot has new host keys) and
 // no known_hosts file, batch mode so a refused key fails instead of prompting.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runOk, runTool, type RunResult } from "./process.js";
 
@@ -22,6 +22,8 @@ export interface KeyPair {
 /** Creates an ed25519 key pair without passphrase in `dir` (mode 0600, as ssh demands). */
 export async function makeKeyPair(dir: string, comment = "vmendorse-test"): Promise<KeyPair> {
   const privateKey = join(dir, "id_ed25519");
+  // A throw-away key: replace one left by an earlier run in the same folder.
+  for (const f of [privateKey, `${privateKey}.pub`]) rmSync(f, { force: true });
   await runOk("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", privateKey], { timeoutMs: 30_000 });
   return { privateKey, publicKey: readFileSync(`${privateKey}.pub`, "utf8").trim() };
 }

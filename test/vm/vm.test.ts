@@ -17,7 +17,7 @@ describe("qemu command line", () => {
     const a = qemuArgs({ ...base, accel: "kvm", network: { kind: "user", forwards: [{ protocol: "tcp", hostPort: 2222, guestPort: 22 }] } });
     const netdev = a[a.indexOf("-netdev") + 1];
     expect(netdev).toBe("user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:2222-:22");
-    expect(a.slice(a.indexOf("-accel"), a.indexOf("-accel") + 4)).toEqual(["-accel", "kvm", "-cpu", "host"]);
+    expect(a.slice(a.indexOf("-accel"), a.indexOf("-accel") + 4)).toEqual(["-accel", "kvm", "-cpu", "host,-arch-capabilities"]);
     expect(a).toContain("-no-reboot");
   });
   it("TCG uses the emulated max CPU; a seed ISO is a read-only CD-ROM; tap networks name their device", () => {

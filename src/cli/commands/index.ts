@@ -5,6 +5,7 @@ import { validateCommand } from "./validate.js";
 import { composeCommand } from "./compose.js";
 import { endorseCommand } from "./endorse.js";
 import { revokeCommand } from "./revoke.js";
+import { buildCommand } from "./build.js";
 import { scanCommand } from "./scan.js";
 
 export const COMMANDS: Command[] = [
@@ -13,5 +14,6 @@ export const COMMANDS: Command[] = [
   composeCommand,
   endorseCommand,
   revokeCommand,
+  buildCommand,
   scanCommand,
 ];
