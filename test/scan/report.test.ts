@@ -131,3 +131,30 @@ describe("checklist report", () => {
     expect(md.length).toBeLessThan(65_536);
   });
 });
+
+describe("release record", () => {
+  it("the summary replaces the record's scan field, keeping its comments; a wrong version is refused", async () => {
+    const { copyRepo } = await import("../compose/repo-copy.js");
+    const { recordScanSummary } = await import("../../src/scan/record.js");
+    const { readFileSync: read } = await import("node:fs");
+    const { join } = await import("node:path");
+    const root = copyRepo();
+    const s = scanSummary({ ...report({}, []), scope: "full" }, "debian-12-20261117.scan.json", "f".repeat(128));
+    expect(recordScanSummary(root, "egi.debian.12", "20261117", s)).toBe("images/egi.debian.12/releases/20261117.yaml");
+    const text = read(join(root, "images/egi.debian.12/releases/20261117.yaml"), "utf8");
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=../../../schemas/release.schema.json");
+    expect(text).toContain(`report_sha512: ${"f".repeat(128)}`);
+    expect(text).toContain(`passed: ${staticIds.length}`);
+    expect(() => recordScanSummary(root, "egi.debian.12", "20990101", s)).toThrow(/does not exist/);
+  });
+});
+
+describe("docs/checklist.md", () => {
+  it("lists every check id of the catalogue, in order", async () => {
+    const { readFileSync: read } = await import("node:fs");
+    const { join } = await import("node:path");
+    const doc = read(join(import.meta.dirname, "..", "..", "docs", "checklist.md"), "utf8");
+    const ids = [...doc.matchAll(/^\| `([a-z0-9.-]+)` \| (static|dynamic) \|/gm)].map((m) => m[1]);
+    expect(ids).toEqual(CHECKS.map((c) => c.id));
+  });
+});

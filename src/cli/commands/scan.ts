@@ -2,15 +2,16 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "../command.js";
 import { parse, parseNow } from "../args.js";
-import { UsageError } from "../../util/diagnostic.js";
+import { RefusedError, UsageError } from "../../util/diagnostic.js";
 import { loadImageSpec } from "../../scan/image-spec.js";
 import { scan } from "../../scan/index.js";
+import { recordScanSummary } from "../../scan/record.js";
 import { dynamicRunner } from "../../scan/dynamic/index.js";
 
 export const scanCommand: Command = {
   name: "scan",
   summary: "run the security checklist on an image (static checks, boot + nmap + lynis) and write its report",
-  usage: "vmendorse scan <artifact.qcow2|artifact.raw|rootfs-dir> --image APPLIANCE --out DIR [--root DIR] [--version V] [--static-only] [--now ISO] [--json]",
+  usage: "vmendorse scan <artifact.qcow2|artifact.raw|rootfs-dir> --image APPLIANCE --out DIR [--root DIR] [--version V] [--static-only] [--record] [--now ISO] [--json]",
   async run(argv, io) {
     const { values, positionals } = parse(
       argv,
@@ -22,6 +23,7 @@ export const scanCommand: Command = {
         "static-only": { type: "boolean" },
         now: { type: "string" },
         json: { type: "boolean" },
+        record: { type: "boolean" },
       },
       true,
     );
@@ -44,11 +46,18 @@ export const scanCommand: Command = {
       ...(fixedNow !== undefined ? { now: () => fixedNow } : {}),
       progress: io.progress,
     });
+    // --record: the summary goes into the release record (also when the image failed: that is history too).
+    let recorded: string | undefined;
+    if (values.record) {
+      if (!r.report.version) throw new UsageError("--record needs the version (from the artifact's name or --version)");
+      if (r.report.scope !== "full") throw new RefusedError("--record: a static-only scan is not the whole checklist (no boot, nmap, lynis); the release record keeps full scans only");
+      recorded = recordScanSummary(root, spec.id, r.report.version, r.summary);
+    }
     const md = readFileSync(r.files.markdown, "utf8");
     // In GitHub Actions the Markdown report becomes the job summary.
     if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, md);
     if (values.json) {
-      io.out(JSON.stringify({ summary: r.summary, files: r.files, timings: r.report.timings }, null, 2));
+      io.out(JSON.stringify({ summary: r.summary, files: r.files, timings: r.report.timings, ...(recorded ? { recorded } : {}) }, null, 2));
     } else {
       for (const c of r.report.checks) {
         io.out(`${c.status.padEnd(6)} ${c.id}${c.findings.length ? `: ${c.findings.map((f) => f.message).slice(0, 3).join("; ")}${c.findings.length > 3 ? `; (+${c.findings.length - 3})` : ""}` : ""}`);
@@ -57,6 +66,7 @@ export const scanCommand: Command = {
       io.out(`scan time ${r.report.timings["total"]} s (${Object.entries(r.report.timings).filter(([k]) => k !== "total").map(([k, v]) => `${k} ${v} s`).join(", ")})`);
       for (const f of Object.values(r.files)) io.out(`  wrote ${f}`);
       io.out(`  report_sha512 ${r.summary.report_sha512}`);
+      if (recorded) io.out(`  recorded the summary in ${recorded}`);
     }
     return r.report.result === "pass" ? 0 : 1;
   },

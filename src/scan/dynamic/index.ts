@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { ImageSpec } from "../../model/types.js";
-import { cloudConfigUserData, kvmUsable, makeKeyPair, makeSeedIso, nocloudMetaData, runOk, runTool, sshRun, startQemu, waitForSsh, type RunningVm, type SshTarget } from "../../vm/index.js";
+import { chooseAccel, cloudConfigUserData, makeKeyPair, makeSeedIso, nocloudMetaData, runOk, runTool, sshRun, startQemu, waitForSsh, type RunningVm, type SshTarget } from "../../vm/index.js";
 import type { DynamicResult, DynamicRunner } from "../index.js";
 import type { ArtifactInfo } from "../artifact.js";
 import type { NmapPort, Outcome, Problem } from "../types.js";
@@ -69,9 +69,8 @@ async function boot(artifact: string, info: ArtifactInfo, spec: ImageSpec, ns: S
     metaData: nocloudMetaData(`i-${randomBytes(6).toString("hex")}`, "vmendorse-scan"),
     networkConfig: guestNetworkConfig(ns),
   });
-  const forced = process.env.VMENDORSE_ACCEL;
-  const accel = forced === "kvm" || forced === "tcg" ? forced : kvmUsable() ? "kvm" : "tcg";
-  progress(`booting ${artifact} with ${accel.toUpperCase()} in network namespace ${ns.name} (guest ${ns.guestIp4}, ${ns.guestIp6})`);
+  const { accel, reason } = await chooseAccel();
+  progress(`booting ${artifact} with ${accel.toUpperCase()} (${reason}) in network namespace ${ns.name} (guest ${ns.guestIp4}, ${ns.guestIp6})`);
   const running = startQemu({
     disk: overlay,
     diskFormat: "qcow2",
@@ -83,8 +82,6 @@ async function boot(artifact: string, info: ArtifactInfo, spec: ImageSpec, ns: S
     serialLog: join(work, "console.log"),
     qmpSocket: join(work, "qmp.sock"),
     netns: ns.name,
-    // Nested-virtualisation hosts may refuse the IA32_ARCH_CAPABILITIES MSR; qemu takes the last -cpu.
-    ...(accel === "kvm" ? { extraArgs: ["-cpu", "host,-arch-capabilities"] } : {}),
   });
   const target: SshTarget = { host: ns.guestIp4, port: 22, user: spec.os.admin_user, identity: key.privateKey, netns: ns.name };
   try {
