@@ -47,6 +47,15 @@ export async function withMountedRoot<T>(path: string, info: ArtifactInfo, fn: (
   mkdirSync(mnt);
   let loop: string | undefined;
   let mounted = false;
+  // Also undone when the process exits early (e.g. on a signal turned into process.exit).
+  const undo = () => {
+    if (mounted) spawnSync("umount", [mnt]);
+    mounted = false;
+    if (loop) spawnSync("losetup", ["-d", loop]);
+    loop = undefined;
+    rmSync(work, { recursive: true, force: true });
+  };
+  process.on("exit", undo);
   try {
     let raw = path;
     if (info.kind === "qcow2") {
@@ -75,9 +84,8 @@ export async function withMountedRoot<T>(path: string, info: ArtifactInfo, fn: (
     }
     throw new RefusedError(`${path}: no partition holds a root filesystem with /etc/os-release (looked at ${parts.map((p) => p.label).join(", ")})`);
   } finally {
-    if (mounted) spawnSync("umount", [mnt]);
-    if (loop) spawnSync("losetup", ["-d", loop]);
-    rmSync(work, { recursive: true, force: true });
+    process.removeListener("exit", undo);
+    undo();
   }
 }
 

@@ -30,7 +30,10 @@ export interface DynamicResult {
   oscap?: ScanReport["oscap"];
 }
 
-export type DynamicRunner = (artifact: string, info: ArtifactInfo, spec: ImageSpec, progress: (l: string) => void) => Promise<DynamicResult>;
+/** Parts of the dynamic phase; a scan runs them all, tests may pick. */
+export type DynamicPart = "listening" | "nmap" | "lynis";
+
+export type DynamicRunner = (artifact: string, info: ArtifactInfo, spec: ImageSpec, progress: (l: string) => void, parts?: DynamicPart[]) => Promise<DynamicResult>;
 
 export interface ScanOptions {
   artifact: string;

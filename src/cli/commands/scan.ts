@@ -34,6 +34,9 @@ export const scanCommand: Command = {
     const fixedNow = values.now !== undefined ? parseNow(values.now).getTime() : undefined;
     const root = resolve(io.cwd, values.root ?? ".");
     const { spec, file } = loadImageSpec(root, values.image);
+    // Ctrl-C or a CI cancel: exit through process.exit so that the VM, the network namespace and the
+    // mounts are removed by their exit hooks.
+    for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) process.once(sig, () => process.exit(code));
     const r = await scan({
       artifact: resolve(io.cwd, positionals[0]!),
       spec,

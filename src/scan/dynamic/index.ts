@@ -19,7 +19,7 @@ import { lynisBundle, lynisScript, parseLynisReport } from "./lynis.js";
 /** How many of nmap's most common UDP ports are probed (besides the declared ones). */
 export const UDP_TOP_PORTS = 100;
 
-export const dynamicRunner: DynamicRunner = async (artifact, info, spec, progress) => {
+export const dynamicRunner: DynamicRunner = async (artifact, info, spec, progress, parts = ["listening", "nmap", "lynis"]) => {
   const timings: Record<string, number> = {};
   const time = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
     const t = performance.now();
@@ -38,20 +38,19 @@ export const dynamicRunner: DynamicRunner = async (artifact, info, spec, progres
     vm = running;
     // Let the boot finish (every enabled service started) before looking at ports.
     await sshRun(target, "systemctl is-system-running --wait >/dev/null 2>&1; true", { timeoutMs: 180_000 });
-    const outcomes: Outcome[] = [];
-    const listening = await time("listening", () => listeningCheck(target, spec));
-    outcomes.push(listening);
-    const scan = await time("nmap", () => nmapChecks(ns!, spec, progress));
-    outcomes.push(...scan.outcomes);
-    const lynis = await time("lynis", () => lynisChecks(target, spec, progress));
-    outcomes.push(...lynis.outcomes);
-    return {
-      outcomes,
-      timings,
-      tools: toolVersions(["qemu-system-x86_64", "nmap", "lynis"]),
-      nmap: scan.nmap,
-      ...(lynis.summary ? { lynis: lynis.summary } : {}),
-    } satisfies DynamicResult;
+    const result: DynamicResult = { outcomes: [], timings, tools: { ...toolVersions(["qemu-system-x86_64", "nmap", "lynis"]), "qemu-accel": running.accel } };
+    if (parts.includes("listening")) result.outcomes.push(await time("listening", () => listeningCheck(target, spec)));
+    if (parts.includes("nmap")) {
+      const scan = await time("nmap", () => nmapChecks(ns!, spec, progress));
+      result.outcomes.push(...scan.outcomes);
+      result.nmap = scan.nmap;
+    }
+    if (parts.includes("lynis")) {
+      const lynis = await time("lynis", () => lynisChecks(target, spec, progress));
+      result.outcomes.push(...lynis.outcomes);
+      if (lynis.summary) result.lynis = lynis.summary;
+    }
+    return result;
   } finally {
     if (vm) await vm.stop(vm.accel === "kvm" ? 20_000 : 60_000);
     ns?.destroy();
