@@ -39,4 +39,12 @@ describe("CLI-backed actions", () => {
     const missing = await runAction("scan", { artifact: baseRootfs(), out });
     expect(missing.code).toBe(1);
   });
+
+  it("build: an unknown appliance fails the step with the reason (the real build runs in the e2e lane)", async () => {
+    const out = mkdtempSync(join(tmpdir(), "vmendorse-build-action-"));
+    const r = await runAction("build", { appliance: "egi.nonexistent.1", out });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error::.*egi\.nonexistent\.1/);
+    expect(readdirSync(out)).toEqual([]);
+  });
 });
