@@ -32,8 +32,8 @@ const packerImages = readdirSync(IMAGES).filter((d) => existsSync(join(IMAGES, d
 }).filter((i) => i.spec.builder.type === "packer");
 
 describe("packer templates", () => {
-  it("every packer image of the repository is covered", () => {
-    expect(packerImages.map((i) => i.spec.id).sort()).toEqual(["biomed.galaxy", "egi.almalinux.9", "egi.ubuntu.24.04"]);
+  it("covers every packer image of the repository (the three examples at least)", () => {
+    expect(packerImages.map((i) => i.spec.id)).toEqual(expect.arrayContaining(["biomed.galaxy", "egi.almalinux.9", "egi.ubuntu.24.04"]));
   });
 
   it("HashiCorp's HCL parser rejects a broken template (the check can fail)", async () => {
