@@ -45,6 +45,15 @@ describe("vmendorse scan (CLI)", () => {
     expect(waived.stdout).toContain("PASS: 23 passed, 0 failed, 1 waived");
   });
 
+  it("validate refuses a waiver naming a check id that does not exist", () => {
+    const root = copyRepo();
+    const spec = join(root, "images/egi.debian.12/image.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("  waivers: []", "  waivers:\n    - check: ssh.hostkeys\n      justification: A typo in the check id must not go unnoticed."));
+    const r = vmendorse(["validate", "--root", root]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/images\/egi\.debian\.12\/image\.yaml:\d+:\d+: \/scan\/waivers\/0\/check: "ssh\.hostkeys" is not a checklist id \(see docs\/checklist\.md\) \[image\.waiver-unknown-check\]/);
+  });
+
   it("usage and input errors: exit 2 for usage, 1 naming the file for a bad image.yaml or artifact", () => {
     expect(vmendorse(["scan", "--image", "egi.debian.12", "--out", "/tmp/x"]).code).toBe(2);
     expect(vmendorse(["scan", "a", "b", "--image", "x", "--out", "/tmp/x"]).code).toBe(2);
