@@ -1,6 +1,6 @@
 // `vmendorse scan` as a user runs it (the built CLI): a root filesystem directory, a waiver in
 // image.yaml, exit codes, report files, usage errors.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -13,6 +13,9 @@ import { baseRootfs } from "./base-rootfs.js";
 import { variant } from "./variants.js";
 
 describe("vmendorse scan (CLI)", () => {
+  // The first run builds the cached base rootfs with mmdebstrap (1-3 minutes); other files wait for it.
+  beforeAll(() => void baseRootfs(), 20 * 60_000);
+
   it("scans a good root filesystem: exit 0, JSON + Markdown + SARIF written, scan time printed", { timeout: 5 * 60_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), "vmendorse-scan-out-"));
     const r = vmendorse(["scan", baseRootfs(), "--image", "egi.debian.12", "--out", out, "--root", join(import.meta.dirname, "..", "..")]);
