@@ -8,6 +8,7 @@ import { EARLIEST, SKEW_MS, DAY_MS, parseTime, yyyymmdd } from "../util/time.js"
 import { endorserOf, primaryDigest } from "./queries.js";
 import { checkCodeowners, CODEOWNERS_PATH } from "../codeowners/file.js";
 import { describeDrift } from "../codeowners/generate.js";
+import { CHECK_IDS } from "../scan/catalogue.js";
 
 const SAFE_SEGMENT = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,62}[a-z0-9]$/;
 /** Far future: a date beyond this is a typo or an attempt to never expire. */
@@ -71,7 +72,11 @@ export function crossFileRules(repo: Repository, now: number): Diagnostic[] {
       if (seenPorts.has(key)) at(img, `/ports/${i}`, `port ${key} is declared twice`, "duplicate");
       seenPorts.add(key);
     });
-    (img.data.scan?.waivers ?? []).forEach((w, i) => checkTime(img, `/scan/waivers/${i}/expires`, w.expires, "waiver expiry", true));
+    (img.data.scan?.waivers ?? []).forEach((w, i) => {
+      checkTime(img, `/scan/waivers/${i}/expires`, w.expires, "waiver expiry", true);
+      // A typo in the id would waive nothing and surface only when the scan fails.
+      if (!CHECK_IDS.has(w.check)) at(img, `/scan/waivers/${i}/check`, `"${w.check}" is not a checklist id (see docs/checklist.md)`, "image.waiver-unknown-check");
+    });
     if (img.data.builder.type === "packer") {
       const problem = templateProblem(repo.root, folder, img.data.builder.template);
       if (problem) at(img, "/builder/template", problem, "image.template-missing");

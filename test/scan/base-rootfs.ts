@@ -61,7 +61,8 @@ export function baseRootfs(): string {
     } catch {
       if (existsSync(join(dir, "complete"))) return rootfs;
       // A lock older than 30 minutes was left by a killed build.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 30 * 60_000) rmSync(lock, { force: true });
+      const st = statSync(lock, { throwIfNoEntry: false });
+      if (st && Date.now() - st.mtimeMs > 30 * 60_000) rmSync(lock, { force: true });
       execFileSync("sleep", ["2"]);
     }
   }

@@ -1,6 +1,6 @@
 // `vmendorse scan` as a user runs it (the built CLI): a root filesystem directory, a waiver in
 // image.yaml, exit codes, report files, usage errors.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -13,6 +13,9 @@ import { baseRootfs } from "./base-rootfs.js";
 import { variant } from "./variants.js";
 
 describe("vmendorse scan (CLI)", () => {
+  // The first run builds the cached base rootfs with mmdebstrap (1-3 minutes); other files wait for it.
+  beforeAll(() => void baseRootfs(), 20 * 60_000);
+
   it("scans a good root filesystem: exit 0, JSON + Markdown + SARIF written, scan time printed", { timeout: 5 * 60_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), "vmendorse-scan-out-"));
     const r = vmendorse(["scan", baseRootfs(), "--image", "egi.debian.12", "--out", out, "--root", join(import.meta.dirname, "..", "..")]);
@@ -43,6 +46,15 @@ describe("vmendorse scan (CLI)", () => {
     expect(waived.code).toBe(0);
     expect(waived.stdout).toMatch(/^waived ssh\.host-keys: /m);
     expect(waived.stdout).toContain("PASS: 23 passed, 0 failed, 1 waived");
+  });
+
+  it("validate refuses a waiver naming a check id that does not exist", () => {
+    const root = copyRepo();
+    const spec = join(root, "images/egi.debian.12/image.yaml");
+    writeFileSync(spec, readFileSync(spec, "utf8").replace("  waivers: []", "  waivers:\n    - check: ssh.hostkeys\n      justification: A typo in the check id must not go unnoticed."));
+    const r = vmendorse(["validate", "--root", root]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/images\/egi\.debian\.12\/image\.yaml:\d+:\d+: \/scan\/waivers\/0\/check: "ssh\.hostkeys" is not a checklist id \(see docs\/checklist\.md\) \[image\.waiver-unknown-check\]/);
   });
 
   it("usage and input errors: exit 2 for usage, 1 naming the file for a bad image.yaml or artifact", () => {

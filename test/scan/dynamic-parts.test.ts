@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import { createScanNetns, guestNetworkConfig } from "../../src/scan/dynamic/netns.js";
 import { nmapInNetns } from "../../src/scan/dynamic/index.js";
-import { parseNmapXml, portRanges, topUdpPorts } from "../../src/scan/dynamic/nmap.js";
+import { parseExtraPorts, parseNmapXml, portRanges, topUdpPorts } from "../../src/scan/dynamic/nmap.js";
 import { isExternal, parseSs } from "../../src/scan/dynamic/listening.js";
 import { parseLynisReport } from "../../src/scan/dynamic/lynis.js";
 import { parse } from "yaml";
@@ -59,6 +59,7 @@ describe("parsers", () => {
     expect(top).toHaveLength(100);
     expect(top.slice(0, 3)).toEqual([631, 161, 137]);
     expect(portRanges([5, 1, 2, 3, 9, 10])).toBe("1-3,5,9-10");
+    expect(parseExtraPorts('<extraports state="open|filtered" count="100">')).toEqual([{ state: "open|filtered", count: 100 }]);
   });
 
   it("ss listeners without the loopback ones", () => {

@@ -1,6 +1,6 @@
 // Each bad image is caught by the right check id, and only by it; the good base passes every check.
 // Real root filesystems (mmdebstrap) and the real tools (nft in a private netns, apt, ssh-keygen).
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { appendFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
@@ -29,6 +29,9 @@ function failing(root: string, opts: { spec?: ImageSpec; updates?: boolean; cred
 const edit = (root: string, file: string, f: (s: string) => string) => writeFileSync(join(root, file), f(readFileSync(join(root, file), "utf8")));
 
 describe("static checks on a root filesystem", () => {
+  // The first run builds the cached base rootfs with mmdebstrap (1-3 minutes); other files wait for it.
+  beforeAll(() => void baseRootfs(), 20 * 60_000);
+
   it("the hardened base passes every static check, including pending updates against the archive", { timeout: 20 * 60_000 }, () => {
     const root = baseRootfs();
     const r = failing(root, { updates: true });

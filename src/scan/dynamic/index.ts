@@ -12,7 +12,7 @@ import type { ArtifactInfo } from "../artifact.js";
 import type { NmapPort, Outcome, Problem } from "../types.js";
 import { toolVersions } from "../tools.js";
 import { createScanNetns, guestNetworkConfig, type ScanNetns } from "./netns.js";
-import { nmapFinished, parseNmapXml, portRanges, topUdpPorts } from "./nmap.js";
+import { nmapFinished, parseExtraPorts, parseNmapXml, portRanges, topUdpPorts } from "./nmap.js";
 import { CLIENT_PORTS, isExternal, parseSs } from "./listening.js";
 import { lynisBundle, lynisScript, parseLynisReport } from "./lynis.js";
 
@@ -113,9 +113,10 @@ async function listeningCheck(target: SshTarget, spec: ImageSpec): Promise<Outco
 }
 
 /** Runs nmap inside a network namespace (no DNS, no ping) and returns the ports of its XML output. */
-export async function nmapInNetns(netns: string, args: string[], timeoutMs: number): Promise<NmapPort[]> {
+export async function nmapInNetns(netns: string, args: string[], timeoutMs: number, summarised?: { state: string; count: number }[]): Promise<NmapPort[]> {
   const r = await runTool("ip", ["netns", "exec", netns, "nmap", "-n", "-Pn", "-oX", "-", ...args], { timeoutMs });
   if (r.code !== 0 || !nmapFinished(r.stdout)) throw new Error(`nmap ${args.join(" ")} failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" ")}`);
+  summarised?.push(...parseExtraPorts(r.stdout));
   return parseNmapXml(r.stdout);
 }
 
@@ -126,10 +127,11 @@ async function nmapChecks(ns: ScanNetns, spec: ImageSpec, progress: (l: string) 
   const udpArgs = ["-sU", "-p", portRanges(udpPorts), "-T4", "--max-retries", "2"];
   progress(`nmap: all TCP ports and ${udpPorts.length} UDP ports on ${ns.guestIp4} and ${ns.guestIp6}`);
   const seen: (NmapPort & { address: string })[] = [];
+  const udpSummarised: { state: string; count: number }[] = [];
   for (const [address, v6] of [[ns.guestIp4, false], [ns.guestIp6, true]] as const) {
     const extra = v6 ? ["-6"] : [];
     for (const p of await nmapInNetns(ns.name, [...extra, ...tcpArgs, address], 30 * 60_000)) seen.push({ ...p, address });
-    for (const p of await nmapInNetns(ns.name, [...extra, ...udpArgs, address], 30 * 60_000)) seen.push({ ...p, address });
+    for (const p of await nmapInNetns(ns.name, [...extra, ...udpArgs, address], 30 * 60_000, udpSummarised)) seen.push({ ...p, address });
   }
   const open = seen.filter((p) => p.state === "open" || (p.protocol === "udp" && p.state === "open|filtered" && declared.has(`udp/${p.port}`)));
   const problemsFor = (proto: "tcp" | "udp"): Problem[] =>
@@ -138,11 +140,11 @@ async function nmapChecks(ns: ScanNetns, spec: ImageSpec, progress: (l: string) 
       .map((p) => ({ subject: `${p.port}/${proto}`, message: `nmap finds ${p.port}/${proto} open on ${p.address}${p.service ? ` (${p.service})` : ""}, which image.yaml does not declare` }));
   const list = (proto: "tcp" | "udp") => [...new Set(open.filter((p) => p.protocol === proto).map((p) => `${p.port}/${proto} ${p.state} on ${p.address}`))].join(", ") || "none open";
   // open|filtered UDP ports (no answer) are reported in the evidence: behind a dropping firewall every UDP port looks like that.
-  const ambiguous = seen.filter((p) => p.protocol === "udp" && p.state === "open|filtered").length;
+  const ambiguous = seen.filter((p) => p.protocol === "udp" && p.state === "open|filtered").length + udpSummarised.filter((x) => x.state === "open|filtered").reduce((n, x) => n + x.count, 0);
   return {
     outcomes: [
       { id: "network.tcp-ports", problems: problemsFor("tcp"), evidence: [`TCP 1-65535 on ${ns.guestIp4} and ${ns.guestIp6}: ${list("tcp")}`] },
-      { id: "network.udp-ports", problems: problemsFor("udp"), evidence: [`UDP ${udpPorts.length} ports on both addresses: ${list("udp")}; ${ambiguous} open|filtered (no answer)`] },
+      { id: "network.udp-ports", problems: problemsFor("udp"), evidence: [`UDP ${udpPorts.length} ports on both addresses: ${list("udp")}; ${ambiguous} probes open|filtered (no answer, as behind a dropping firewall)`] },
     ],
     nmap: {
       target: `${ns.guestIp4}, ${ns.guestIp6}`,

@@ -14,6 +14,11 @@ export function parseNmapXml(xml: string): NmapPort[] {
   return out;
 }
 
+/** Ports nmap summarises instead of listing them (`<extraports state="closed" count="65534">`). */
+export function parseExtraPorts(xml: string): { state: string; count: number }[] {
+  return [...xml.matchAll(/<extraports state="([^"]+)" count="(\d+)"/g)].map((m) => ({ state: m[1]!, count: Number(m[2]) }));
+}
+
 /** True when nmap finished the scan (the XML ends with runstats). */
 export const nmapFinished = (xml: string) => /<finished [^>]*exit="success"/.test(xml);
 
