@@ -163,7 +163,8 @@ function dedupe(ports: NmapPort[]): NmapPort[] {
 
 async function lynisChecks(target: SshTarget, spec: ImageSpec, progress: (l: string) => void): Promise<{ outcomes: Outcome[]; summary?: NonNullable<DynamicResult["lynis"]> }> {
   progress("lynis audit system inside the VM");
-  const r = await sshRun(target, `sudo -n sh -c '${lynisScript().replace(/'/g, "'\\''")}'`, { input: lynisBundle(), timeoutMs: 20 * 60_000 });
+  // Under TCG emulation (no usable KVM) a full Lynis audit took over 20 minutes on a busy 2-core host.
+  const r = await sshRun(target, `sudo -n sh -c '${lynisScript().replace(/'/g, "'\\''")}'`, { input: lynisBundle(), timeoutMs: 35 * 60_000 });
   const summary = parseLynisReport(r.stdout);
   if (r.code !== 0 || summary.hardening_index === undefined) {
     const why = `lynis did not produce a report (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}`;
