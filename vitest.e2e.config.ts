@@ -9,7 +9,5 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 1,
     fileParallelism: false,
-    // Until the first e2e test lands, an empty lane is not an error.
-    passWithNoTests: true,
   },
 });

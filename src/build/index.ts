@@ -22,6 +22,7 @@ import { ciRunUri, releaseRecord, releaseRecordText } from "./record.js";
 import { CYCLONEDX_SPEC_VERSION, cycloneDx } from "./sbom.js";
 import { commitStaging, createStaging, removeStaging, type Staging } from "./staging.js";
 import { missingTools, toolVersion, type ToolName } from "./tools.js";
+import { onInterrupt } from "../vm/process.js";
 
 export const VMENDORSE_VERSION = "0.1.0";
 /** The seed procedure: "Size of the image should be as small as possible (recommended below 1.5GB)". */
@@ -130,6 +131,11 @@ export async function buildAppliance(req: BuildRequest): Promise<BuildResult> {
   req.progress(`building ${spec.id} ${version} with ${spec.builder.type} into ${req.outDir}`);
   const staging: Staging = createStaging(req.outDir);
   let recordWritten = false;
+  // Interrupted (Ctrl-C, CI cancel): the tools are killed and the half-done work removed.
+  const unregister = onInterrupt(() => {
+    if (recordWritten) rmSync(recordAbs, { force: true });
+    removeStaging(staging.dir);
+  });
   try {
     // 1. The disk and its package list, from the appliance's builder.
     let disk: { path: string; format: "raw" | "qcow2"; packages: InstalledPackage[] };
@@ -201,6 +207,7 @@ export async function buildAppliance(req: BuildRequest): Promise<BuildResult> {
     if (recordWritten) rmSync(recordAbs, { force: true });
     throw e;
   } finally {
+    unregister();
     const r = removeStaging(staging.dir);
     if (!r.ok) req.progress(`warning: ${r.message}`);
   }

@@ -1,4 +1,6 @@
 // Cross-file rules over a loaded repository: everything a schema alone cannot say.
+import { lstatSync } from "node:fs";
+import { join } from "node:path";
 import type { Diagnostic } from "../util/diagnostic.js";
 import type { Loaded, Repository } from "../repo/load.js";
 import { artifactName, endorsementFile, IMAGES_DIR, REVOCATIONS_DIR, ENDORSEMENTS_DIR } from "../repo/layout.js";
@@ -9,6 +11,24 @@ import { CHECK_IDS } from "../scan/catalogue.js";
 const SAFE_SEGMENT = /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,62}[a-z0-9]$/;
 /** Far future: a date beyond this is a typo or an attempt to never expire. */
 const MAX_FUTURE_MS = 2 * 366 * DAY_MS;
+
+/** Why a packer template named in image.yaml cannot be used, or undefined when it is a regular file in the image folder. */
+function templateProblem(root: string, folder: string, template: string): string | undefined {
+  let abs = join(root, IMAGES_DIR, folder);
+  const parts = template.split("/");
+  for (const [i, part] of parts.entries()) {
+    abs = join(abs, part);
+    let st;
+    try {
+      st = lstatSync(abs);
+    } catch {
+      return `template "${template}" does not exist: expected ${IMAGES_DIR}/${folder}/${template}`;
+    }
+    if (st.isSymbolicLink()) return `template "${template}": ${parts.slice(0, i + 1).join("/")} is a symbolic link (not allowed in the repository data)`;
+    if (i === parts.length - 1 && !st.isFile()) return `template "${template}" is not a file`;
+  }
+  return undefined;
+}
 
 export function crossFileRules(repo: Repository, now: number): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -55,6 +75,10 @@ export function crossFileRules(repo: Repository, now: number): Diagnostic[] {
       // A typo in the id would waive nothing and surface only when the scan fails.
       if (!CHECK_IDS.has(w.check)) at(img, `/scan/waivers/${i}/check`, `"${w.check}" is not a checklist id (see docs/checklist.md)`, "image.waiver-unknown-check");
     });
+    if (img.data.builder.type === "packer") {
+      const problem = templateProblem(repo.root, folder, img.data.builder.template);
+      if (problem) at(img, "/builder/template", problem, "image.template-missing");
+    }
   }
   for (const [folder, releases] of repo.releases) {
     const img = repo.images.get(folder);

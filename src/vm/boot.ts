@@ -45,6 +45,12 @@ export interface BootedVm {
   bootMs: number;
   run(command: string, o?: SshRunOptions): Promise<RunResult>;
   ok(command: string, o?: SshRunOptions): Promise<RunResult>;
+  /**
+   * Waits until systemd has finished booting and returns its state ("running", "degraded", ...).
+   * sshd may answer before cloud-init is done, and cloud-init restarts sshd once: ssh failures
+   * (exit 255) while waiting are retried.
+   */
+  waitForBoot(timeoutMs?: number): Promise<string>;
   /** Powers off (ACPI, then kill) and removes a temporary work folder. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -127,6 +133,17 @@ export async function bootImage(o: BootOptions): Promise<BootedVm> {
       bootMs,
       run: (command, ro) => sshRun(ssh, command, ro),
       ok: (command, ro) => sshOk(ssh, command, ro),
+      async waitForBoot(timeoutMs = accel === "kvm" ? 10 * 60_000 : 20 * 60_000) {
+        const until = Date.now() + timeoutMs;
+        for (;;) {
+          const r = await sshRun(ssh, "systemctl is-system-running --wait", { timeoutMs: Math.max(1_000, until - Date.now()) });
+          if (r.code !== 255 && r.stdout.trim()) return r.stdout.trim();
+          if (Date.now() > until) throw new Error(`the VM did not finish booting within ${Math.round(timeoutMs / 1000)} s (${r.stderr.trim() || `exit ${r.code}`})`);
+          const why = running.exitReason();
+          if (why) throw new Error(`the VM stopped while booting: ${why}`);
+          await new Promise((w) => setTimeout(w, 3_000));
+        }
+      },
       async shutdown() {
         if (done) return;
         done = true;

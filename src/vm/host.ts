@@ -53,7 +53,7 @@ export function chooseAccel(env: NodeJS.ProcessEnv = process.env): Promise<Accel
     const kvm = await biosBootTime("kvm", 10_000);
     if (kvm !== undefined && kvm < 1_000) return { accel: "kvm", reason: `KVM reached the boot loader in ${(kvm / 1000).toFixed(1)} s` };
     const tcg = await biosBootTime("tcg", 10_000);
-    if (kvm === undefined) return { accel: "tcg", reason: "KVM did not start a test VM" };
+    if (kvm === undefined) return { accel: "tcg", reason: "KVM did not reach the boot loader of a test VM within 10 s" };
     if (tcg !== undefined && tcg < kvm) {
       return { accel: "tcg", reason: `KVM is slower than emulation here (BIOS: ${(kvm / 1000).toFixed(1)} s with KVM, ${(tcg / 1000).toFixed(1)} s with TCG)` };
     }

@@ -4,4 +4,4 @@ export { startQemu, qemuArgs, qmpCommand, type QemuOptions, type RunningVm, type
 export { makeKeyPair, sshRun, sshOk, scpTo, waitForSsh, sshArgs, type SshTarget, type KeyPair } from "./ssh.js";
 export { cloudConfigUserData, nocloudMetaData, makeSeedIso, type SeedFiles } from "./seed.js";
 export { kvmUsable, chooseAccel, freeLocalPort, type Accel, type AccelChoice } from "./host.js";
-export { runTool, runOk, ToolError, toolVersionLine, hasCommand, showCommand, type RunResult, type RunOptions } from "./process.js";
+export { runTool, runOk, onInterrupt, killRunningTools, ToolError, toolVersionLine, hasCommand, showCommand, type RunResult, type RunOptions } from "./process.js";

@@ -24,6 +24,65 @@ export interface RunResult {
   durationMs: number;
 }
 
+/** Process groups of the tools and VMs running now (each tool is the leader of its own group). */
+const running = new Set<number>();
+
+export function trackChild(pid: number | undefined): () => void {
+  if (pid === undefined) return () => undefined;
+  running.add(pid);
+  return () => running.delete(pid);
+}
+
+/** SIGKILLs every tool and VM this process started that is still running. */
+export function killRunningTools(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+  running.clear();
+}
+
+const interruptCleanups = new Set<() => void>();
+const onSignal = (signal: NodeJS.Signals) => {
+  // Tools run in their own process groups, so a Ctrl-C on the terminal does not reach them: stop them
+  // here, then let each registered clean-up remove its half-done work.
+  killRunningTools();
+  for (const c of interruptCleanups) {
+    try {
+      c();
+    } catch {
+      // keep cleaning up
+    }
+  }
+  process.exit(signal === "SIGINT" ? 130 : 143);
+};
+
+/**
+ * Runs `cleanup` (synchronously) if this process is interrupted by SIGINT or SIGTERM, after killing
+ * the running tools, then exits. Returns the function that unregisters it.
+ */
+export function onInterrupt(cleanup: () => void): () => void {
+  if (interruptCleanups.size === 0) {
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  }
+  interruptCleanups.add(cleanup);
+  return () => {
+    interruptCleanups.delete(cleanup);
+    if (interruptCleanups.size === 0) {
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+    }
+  };
+}
+
 export class ToolError extends Error {
   constructor(readonly command: string, readonly result: RunResult) {
     const tail = (result.stderr.trim() || result.stdout.trim()).split("\n").slice(-15).join("\n");
@@ -45,6 +104,7 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
   return new Promise((resolvePromise, reject) => {
     const spawnOpts: SpawnOptions = { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["pipe", "pipe", "pipe"], detached: true };
     const child = spawn(cmd, [...args], spawnOpts);
+    const untrack = trackChild(child.pid);
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -77,11 +137,13 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
     process.once("exit", onExit);
     child.on("error", (e) => {
       if (timer) clearTimeout(timer);
+      untrack();
       process.removeListener("exit", onExit);
       reject(new Error(`${cmd}: cannot run it (${(e as NodeJS.ErrnoException).code ?? e.message}); is it installed?`));
     });
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
+      untrack();
       process.removeListener("exit", onExit);
       for (const s of ["stdout", "stderr"] as const) if (opts.onLine && partial[s].trim()) opts.onLine(partial[s], s);
       resolvePromise({ code: code ?? -1, signal, stdout, stderr, timedOut, durationMs: Date.now() - started });

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createConnection } from "node:net";
+import { trackChild } from "./process.js";
 
 export interface HostForward {
   protocol: "tcp" | "udp";
@@ -94,10 +95,12 @@ export function startQemu(o: StartOptions): RunningVm {
   const args = qemuArgs(o);
   const [cmd, argv] = o.netns ? ["ip", ["netns", "exec", o.netns, bin, ...args]] : [bin, args];
   const child: ChildProcess = spawn(cmd, argv, { stdio: ["ignore", "ignore", "pipe"] });
+  const untrack = trackChild(child.pid);
   let stderr = "";
   let exit: string | undefined;
   const exited = new Promise<void>((resolveExit) => {
     child.on("exit", (code, signal) => {
+      untrack();
       exit = `qemu exited (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim().split("\n").slice(-3).join(" | ")}` : ""}`;
       process.removeListener("exit", onProcessExit);
       resolveExit();

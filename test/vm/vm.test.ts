@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { parse } from "yaml";
-import { cloudConfigUserData, freeLocalPort, makeKeyPair, makeSeedIso, nocloudMetaData, qemuArgs, runTool, startQemu, waitForSsh, runOk, ToolError } from "../../src/vm/index.js";
+import { chooseAccel, cloudConfigUserData, freeLocalPort, makeKeyPair, makeSeedIso, nocloudMetaData, qemuArgs, runTool, startQemu, waitForSsh, runOk, ToolError } from "../../src/vm/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "vmendorse-vmtest-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,6 +65,10 @@ describe("processes", () => {
     expect(t.durationMs).toBeLessThan(5_000);
     await expect(runOk("sh", ["-c", "echo broken >&2; exit 1"])).rejects.toThrow(ToolError);
     await expect(runOk("no-such-tool-xyz", [])).rejects.toThrow(/cannot run it/);
+  });
+  it("VMENDORSE_ACCEL overrides the KVM measurement", async () => {
+    expect(await chooseAccel({ VMENDORSE_ACCEL: "tcg" })).toEqual({ accel: "tcg", reason: "VMENDORSE_ACCEL=tcg" });
+    expect((await chooseAccel({ VMENDORSE_ACCEL: "kvm" })).accel).toBe("kvm");
   });
   it("freeLocalPort gives distinct usable ports", async () => {
     const a = await freeLocalPort();
