@@ -163,7 +163,15 @@ function dedupe(ports: NmapPort[]): NmapPort[] {
 
 async function lynisChecks(target: SshTarget, spec: ImageSpec, progress: (l: string) => void): Promise<{ outcomes: Outcome[]; summary?: NonNullable<DynamicResult["lynis"]> }> {
   progress("lynis audit system inside the VM");
-  const r = await sshRun(target, `sudo -n sh -c '${lynisScript().replace(/'/g, "'\\''")}'`, { input: lynisBundle(), timeoutMs: 20 * 60_000 });
+  const started = Date.now();
+  // Lynis is silent for minutes (tens of minutes under emulation): say that it still runs.
+  const beat = setInterval(() => progress(`lynis still running (${Math.round((Date.now() - started) / 1000)} s)`), 60_000);
+  let r;
+  try {
+    r = await sshRun(target, `sudo -n sh -c '${lynisScript().replace(/'/g, "'\\''")}'`, { input: lynisBundle(), timeoutMs: 40 * 60_000 });
+  } finally {
+    clearInterval(beat);
+  }
   const summary = parseLynisReport(r.stdout);
   if (r.code !== 0 || summary.hardening_index === undefined) {
     const why = `lynis did not produce a report (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}`;
