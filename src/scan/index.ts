@@ -72,6 +72,8 @@ export async function scan(opts: ScanOptions): Promise<ScanOutput> {
   } catch {
     throw new RefusedError(`${opts.artifact}: no such file or directory`);
   }
+  // Loop devices, read-only mounts, network namespaces (also for loading the firewall rules) need root.
+  if (process.getuid?.() !== 0) throw new RefusedError("scanning needs root (loop devices, read-only mounts, network namespaces); run it as root or in CI");
   const timings: Record<string, number> = {};
   const outcomes: Outcome[] = [];
   let dyn: DynamicResult | undefined;
