@@ -27,7 +27,6 @@ export interface DynamicResult {
   tools: Record<string, string>;
   lynis?: ScanReport["lynis"];
   nmap?: ScanReport["nmap"];
-  oscap?: ScanReport["oscap"];
 }
 
 /** Parts of the dynamic phase; a scan runs them all, tests may pick. */
