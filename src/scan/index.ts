@@ -27,7 +27,6 @@ export interface DynamicResult {
   tools: Record<string, string>;
   lynis?: ScanReport["lynis"];
   nmap?: ScanReport["nmap"];
-  oscap?: ScanReport["oscap"];
 }
 
 /** Parts of the dynamic phase; a scan runs them all, tests may pick. */
@@ -72,6 +71,8 @@ export async function scan(opts: ScanOptions): Promise<ScanOutput> {
   } catch {
     throw new RefusedError(`${opts.artifact}: no such file or directory`);
   }
+  // Loop devices, read-only mounts, network namespaces (also for loading the firewall rules) need root.
+  if (process.getuid?.() !== 0) throw new RefusedError("scanning needs root (loop devices, read-only mounts, network namespaces); run it as root or in CI");
   const timings: Record<string, number> = {};
   const outcomes: Outcome[] = [];
   let dyn: DynamicResult | undefined;

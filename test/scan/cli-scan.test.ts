@@ -22,7 +22,7 @@ describe("vmendorse scan (CLI)", () => {
     expect(r.stderr).not.toContain("Error");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^PASS: 24 passed, 0 failed, 0 waived \(static scan of rootfs\)$/m);
-    expect(r.stdout).toMatch(/^scan time \d+(\.\d+)? s \(static\.credentials [\d.]+ s, .*static\.updates [\d.]+ s(, .*)?\)$/m);
+    expect(r.stdout).toMatch(/^scan time \d+(\.\d+)? s \(static\.credentials [\d.]+ s, .*static\.updates [\d.]+ s, static\.oscap [\d.]+ s\)$/m);
     expect(readdirSync(out).sort()).toEqual(["rootfs.scan.json", "rootfs.scan.md", "rootfs.scan.sarif"]);
     const json = readFileSync(join(out, "rootfs.scan.json"));
     expect(r.stdout).toContain(`report_sha512 ${createHash("sha512").update(json).digest("hex")}`);

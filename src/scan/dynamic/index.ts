@@ -163,8 +163,15 @@ function dedupe(ports: NmapPort[]): NmapPort[] {
 
 async function lynisChecks(target: SshTarget, spec: ImageSpec, progress: (l: string) => void): Promise<{ outcomes: Outcome[]; summary?: NonNullable<DynamicResult["lynis"]> }> {
   progress("lynis audit system inside the VM");
-  // Under TCG emulation (no usable KVM) a full Lynis audit took over 20 minutes on a busy 2-core host.
-  const r = await sshRun(target, `sudo -n sh -c '${lynisScript().replace(/'/g, "'\\''")}'`, { input: lynisBundle(), timeoutMs: 35 * 60_000 });
+  const started = Date.now();
+  // Lynis is silent for minutes (tens of minutes under emulation): say that it still runs.
+  const beat = setInterval(() => progress(`lynis still running (${Math.round((Date.now() - started) / 1000)} s)`), 60_000);
+  let r;
+  try {
+    r = await sshRun(target, `sudo -n sh -c '${lynisScript().replace(/'/g, "'\\''")}'`, { input: lynisBundle(), timeoutMs: 40 * 60_000 });
+  } finally {
+    clearInterval(beat);
+  }
   const summary = parseLynisReport(r.stdout);
   if (r.code !== 0 || summary.hardening_index === undefined) {
     const why = `lynis did not produce a report (exit ${r.code}): ${r.stderr.trim().split("\n").slice(-3).join(" ")}`;
