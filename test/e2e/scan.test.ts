@@ -53,7 +53,7 @@ describe("scan of the built Debian image", () => {
   it("an extra listening service is seen by nmap (IPv4 and IPv6) and inside the VM", async () => {
     const { qcow2 } = await debianImage();
     const bad = deriveImage(qcow2, "debian-12-extra-service", (root) => {
-      writeFileSync(join(root, "etc/systemd/system/extra-listener.service"), "[Unit]\nDescription=an undeclared web server\nAfter=network.target\n[Service]\nExecStart=/usr/bin/python3 -m http.server 8080\n[Install]\nWantedBy=multi-user.target\n");
+      writeFileSync(join(root, "etc/systemd/system/extra-listener.service"), "[Unit]\nDescription=an undeclared web server\nAfter=network.target\n[Service]\nExecStart=/usr/bin/python3 -m http.server --bind :: 8080\n[Install]\nWantedBy=multi-user.target\n");
       symlinkSync("/etc/systemd/system/extra-listener.service", join(root, "etc/systemd/system/multi-user.target.wants/extra-listener.service"));
       // The firewall would hide it from nmap; an image that also opens its firewall is the case nmap exists for.
       writeFileSync(join(root, "etc/nftables.conf"), readFileSync(join(root, "etc/nftables.conf"), "utf8").replace(/tcp dport \{ ([^}]*) \} accept/, "tcp dport { $1, 8080 } accept"));
@@ -80,6 +80,6 @@ describe("scan of the built Debian image", () => {
     const bad = deriveImage(qcow2, `debian-12-${name}`, mutate);
     const r = await scan({ artifact: bad, spec, specFile: file, outDir: out, staticOnly: true, aptCache: join(PROJECT, ".vmendorse", "cache", "apt-lists"), progress: log });
     expect(r.report.checks.filter((c) => c.status === "fail").map((c) => c.id).sort()).toEqual(ids);
-    expect(r.report.artifact.kind).toBe("raw");
+    expect(r.report.artifact.kind).toBe("qcow2");
   });
 });
