@@ -12,7 +12,7 @@ import { join } from "node:path";
 register();
 const { publishReleaseToOci } = await import("../src/publish/oci/publish.ts");
 const { publishReleaseToDir } = await import("../src/publish/dir.ts");
-const { digestFile } = await import("../src/publish/digest.ts");
+const { digestFile } = await import("../src/util/digest.ts");
 
 const mb = Number(process.env.BENCH_PUBLISH_MB ?? 400);
 const dir = mkdtempSync(join(tmpdir(), "vmendorse-bench-publish-"));

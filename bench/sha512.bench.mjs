@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 register();
-const { sha512File, downloadArtifact } = await import("../src/verify/download.ts");
+const { downloadArtifact } = await import("../src/verify/download.ts");
+const { sha512File } = await import("../src/util/digest.ts");
 
 const mb = Number(process.env.BENCH_SHA512_MB ?? 1024);
 const dir = mkdtempSync(join(tmpdir(), "vmendorse-bench-sha512-"));

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { ImageSpec } from "../model/types.js";
 import { runOk } from "../vm/process.js";
 import { imageInfo } from "../vm/boot.js";
-import { digestFile } from "./hash.js";
+import { digestFile } from "../util/digest.js";
 import { ovfDescriptor, ovfManifest } from "./ovf.js";
 
 export interface ArtifactFiles {

@@ -16,7 +16,7 @@ import { validateRepository } from "../validate/index.js";
 import { makeArtifacts } from "./artifacts.js";
 import { buildDebianDisk } from "./debian/image.js";
 import { buildWithPacker } from "./packer.js";
-import { digestFile, sha512Text } from "./hash.js";
+import { digestFile, sha512Text } from "../util/digest.js";
 import { packageManifest, type InstalledPackage } from "./packages.js";
 import { ciRunUri, releaseRecord, releaseRecordText } from "./record.js";
 import { CYCLONEDX_SPEC_VERSION, cycloneDx } from "./sbom.js";

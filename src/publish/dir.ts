@@ -7,7 +7,7 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, re
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { RefusedError } from "../util/diagnostic.js";
-import { digestFile } from "./digest.js";
+import { digestFile } from "../util/digest.js";
 import { record, type PublishContext } from "./context.js";
 import type { ReleasePlan } from "./plan.js";
 import { checkNotRollback, LIST_NAME, type ListSet } from "./list-files.js";

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { RefusedError } from "../util/diagnostic.js";
 import { fetchBuffered, follow, HttpStatusError, expectStatus, type Body } from "./http.js";
-import { digestStream, type Digests } from "./digest.js";
+import { digestStream, type Digests } from "../util/digest.js";
 import { record, retrying, type PublishContext } from "./context.js";
 import type { ReleasePlan } from "./plan.js";
 import { checkNotRollback, LIST_NAME, type ListSet } from "./list-files.js";

@@ -9,7 +9,7 @@ import { fileError, InvalidInputError, RefusedError } from "../util/diagnostic.j
 import { validateData } from "../schema/validator.js";
 import { readBundle } from "../sign/bundle-file.js";
 import { verifySignature, type Trust } from "../verify/signature.js";
-import { digestBuffer, type Digests } from "./digest.js";
+import { digestBuffer, type Digests } from "../util/digest.js";
 import { SMIME_SUFFIX } from "../sign/smime.js";
 import { signedText } from "../sign/smime-content.js";
 

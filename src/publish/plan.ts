@@ -6,7 +6,7 @@ import { join, relative, resolve, sep } from "node:path";
 import type { DiskFormat, ImageSpec, ReleaseRecord } from "../model/types.js";
 import type { Loaded, Repository } from "../repo/load.js";
 import { InvalidInputError, type Diagnostic } from "../util/diagnostic.js";
-import { digestFile } from "./digest.js";
+import { digestFile } from "../util/digest.js";
 
 export type Role = "disk" | "sbom" | "packages" | "report";
 

@@ -4,8 +4,7 @@
 // holding /etc/os-release is mounted read-only, without journal replay, nodev/nosuid/noexec.
 // Everything is undone in `finally`, also when a check throws.
 import { execFileSync, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RefusedError } from "../util/diagnostic.js";
@@ -24,12 +23,6 @@ export function inspectArtifact(path: string): ArtifactInfo {
   if (info.format !== "qcow2" && info.format !== "raw") throw new RefusedError(`${path}: format ${info.format} is not supported (qcow2 or raw)`);
   if (info["backing-filename"] || info["data-file"]) throw new RefusedError(`${path}: qcow2 images with a backing or external data file are refused`);
   return { kind: info.format, size: statSync(path).size, virtualSize: info["virtual-size"] };
-}
-
-export async function sha512File(path: string): Promise<string> {
-  const h = createHash("sha512");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
 }
 
 const MOUNT_OPTIONS: Record<string, string> = {

@@ -9,7 +9,8 @@ import type { ImageSpec, ScanSummary } from "../model/types.js";
 import { validateData } from "../schema/validator.js";
 import { InvalidInputError, RefusedError } from "../util/diagnostic.js";
 import { toJsonText, writeFileAtomic } from "../util/fs.js";
-import { inspectArtifact, sha512File, withMountedRoot, type ArtifactInfo } from "./artifact.js";
+import { inspectArtifact, withMountedRoot, type ArtifactInfo } from "./artifact.js";
+import { sha512File } from "../util/digest.js";
 import { renderMarkdown } from "./markdown.js";
 import { buildReport, scanSummary } from "./report.js";
 import { renderSarif } from "./sarif.js";
@@ -95,7 +96,7 @@ export async function scan(opts: ScanOptions): Promise<ScanOutput> {
   } else {
     const info = inspectArtifact(opts.artifact);
     let t = performance.now();
-    const sha512 = await sha512File(opts.artifact);
+    const { sha512 } = await sha512File(opts.artifact);
     timings["sha512"] = round(performance.now() - t);
     artifact = { file: basename(opts.artifact), kind: info.kind, size: info.size, virtual_size: info.virtualSize, sha512 };
     t = performance.now();

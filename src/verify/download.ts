@@ -1,14 +1,14 @@
 // Downloads an image named in a verified list into a directory, checking size and SHA-512 while the bytes
 // stream past. The file appears under its final name only when it matched; a mismatch or a cut-off
 // transfer leaves nothing behind.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, fsyncSync, openSync, closeSync } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { randomBytes } from "node:crypto";
 import { RefusedError } from "../util/diagnostic.js";
+import { sha512File } from "../util/digest.js";
 
 export interface ArtifactRef {
   uri: string;
@@ -53,24 +53,13 @@ async function open(uri: string): Promise<Readable> {
   return Readable.fromWeb(res.body as import("node:stream/web").ReadableStream);
 }
 
-/** SHA-512 of a file, streamed. */
-export async function sha512File(path: string): Promise<{ sha512: string; bytes: number }> {
-  const hash = createHash("sha512");
-  let bytes = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha512: hash.digest("hex"), bytes };
-}
-
 export async function downloadArtifact(a: ArtifactRef, dir: string, progress: (line: string) => void = () => {}): Promise<DownloadResult> {
   const name = fileNameFor(a.uri);
   const target = join(dir, name);
   mkdirSync(dir, { recursive: true });
   if (existsSync(target)) {
     const have = await sha512File(target);
-    if (have.sha512 === a.sha512 && have.bytes === a.size) return { uri: a.uri, file: target, status: "present", bytes: have.bytes };
+    if (have.sha512 === a.sha512 && have.size === a.size) return { uri: a.uri, file: target, status: "present", bytes: have.size };
     progress(`${name}: local copy differs from the list; downloading again`);
   }
   const tmp = join(dir, `.${name}.${randomBytes(6).toString("hex")}.partial`);

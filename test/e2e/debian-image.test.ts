@@ -9,7 +9,7 @@ import { join } from "node:path";
 import * as CDX from "@cyclonedx/cyclonedx-library";
 import { debianImage, PROJECT, type DebianImage } from "./debian-image.js";
 import { bootImage, makeKeyPair, sshRun, type BootedVm } from "../../src/vm/index.js";
-import { digestFile } from "../../src/build/hash.js";
+import { digestFile } from "../../src/util/digest.js";
 import { parseManifest } from "../../src/build/ovf.js";
 import { parsePackageManifest } from "../../src/build/packages.js";
 

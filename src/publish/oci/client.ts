@@ -5,7 +5,7 @@
 // exchanged at the realm the registry names.
 import type { Readable } from "node:stream";
 import { fetchBuffered, follow, HttpStatusError, expectStatus, type Body, type HttpResponse } from "../http.js";
-import { digestStream, type Digests } from "../digest.js";
+import { digestStream, type Digests } from "../../util/digest.js";
 
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 export const OCI_INDEX = "application/vnd.oci.image.index.v1+json";

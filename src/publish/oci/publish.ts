@@ -10,7 +10,7 @@ import { record, retrying, type PublishContext } from "../context.js";
 import { describeTarget, type Target } from "../targets.js";
 import { OciClient, type Descriptor } from "./client.js";
 import { compareVersions, diskManifest, EMPTY_CONFIG, EMPTY_CONFIG_BYTES, referrersTag, sbomManifest, tagsFor, withReferrer, type Built, CYCLONEDX } from "./artifact.js";
-import { digestBuffer } from "../digest.js";
+import { digestBuffer } from "../../util/digest.js";
 import type { Body } from "../http.js";
 
 export interface OciPushed {

@@ -1,4 +1,5 @@
-// SHA-256 (OCI, GitHub) and SHA-512 (the lists, AppDB) of files and streams, in one pass.
+// Digests of files, streams and buffers, streamed in 1 MiB chunks: SHA-256 (OCI, GitHub) and SHA-512
+// (the lists, AppDB, build records) in one pass, or SHA-512 alone where only it is checked.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 
@@ -30,4 +31,19 @@ export function digestFile(path: string): Promise<Digests> {
 export function digestBuffer(data: Buffer | string): Digests {
   const b = typeof data === "string" ? Buffer.from(data) : data;
   return { sha256: createHash("sha256").update(b).digest("hex"), sha512: createHash("sha512").update(b).digest("hex"), size: b.length };
+}
+
+/** SHA-512 alone (what a site checks), at the full speed of one hash. */
+export async function sha512File(path: string): Promise<{ sha512: string; size: number }> {
+  const h = createHash("sha512");
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+    h.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha512: h.digest("hex"), size };
+}
+
+export function sha512Text(text: string | Uint8Array): string {
+  return createHash("sha512").update(text).digest("hex");
 }
