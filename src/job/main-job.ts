@@ -7,7 +7,8 @@ import { composeRepository, type ComposeOutput } from "../compose/index.js";
 import { formatDiagnostic } from "../util/diagnostic.js";
 import type { Repository } from "../repo/load.js";
 import { signFile, type SignResult } from "../sign/index.js";
-import { DEFAULT_KEY_DIR, DEFAULT_KEY_FILE, readPublicKey } from "../sign/local-key.js";
+import { DEFAULT_KEY_DIR, DEFAULT_KEY_FILE } from "../sign/local-key.js";
+import { keyTrust } from "../verify/trust.js";
 import { verifyList } from "../verify/index.js";
 import { formatSummary, runSteps } from "./steps.js";
 import { writeCatalogueFiles } from "../catalogue/index.js";
@@ -68,7 +69,7 @@ export async function runMainJob(opts: MainJobOptions, io: Io): Promise<boolean>
         const r = await verifyList({
           listFile,
           bundleFile: s.signed!.bundleFile,
-          trust: { kind: "key", keyFile: `${keyFile}.pub`, publicKey: readPublicKey(`${keyFile}.pub`) },
+          trust: keyTrust(`${keyFile}.pub`),
           now: opts.now,
           stateFile: join(opts.root, ".vmendorse", "site-state.json"),
         });

@@ -1,21 +1,20 @@
 import { core, inputs, runAction, summary } from "../../../src/action/run.js";
-import { readPublicKey } from "../../../src/sign/local-key.js";
 import { bundlePathFor } from "../../../src/sign/bundle-file.js";
-import { publicGoodTrustedRoot, readTrustedRoot } from "../../../src/verify/trusted-root.js";
-import type { Trust } from "../../../src/verify/signature.js";
+import { trustFromPin } from "../../../src/verify/trust.js";
 import { verifyList } from "../../../src/verify/index.js";
-import { UsageError } from "../../../src/util/diagnostic.js";
 
 await runAction("verify", async () => {
   const listFile = inputs.path("list");
   const bundleFile = inputs.optional("bundle") ? inputs.path("bundle") : bundlePathFor(listFile);
-  const key = inputs.optional("key");
-  const identity = inputs.optional("identity");
-  const issuer = inputs.optional("issuer");
-  if (key ? identity || issuer : !(identity && issuer)) throw new UsageError("pin the signer: key, or identity with issuer (not both)");
-  const trust: Trust = key
-    ? { kind: "key", keyFile: inputs.path("key"), publicKey: readPublicKey(inputs.path("key")) }
-    : { kind: "identity", identity: identity!, issuer: issuer!, trustedRoot: inputs.optional("trusted-root") ? readTrustedRoot(inputs.path("trusted-root")) : await publicGoodTrustedRoot() };
+  const trust = await trustFromPin(
+    {
+      key: inputs.optional("key") && inputs.path("key"),
+      identity: inputs.optional("identity"),
+      issuer: inputs.optional("issuer"),
+      trustedRoot: inputs.optional("trusted-root") && inputs.path("trusted-root"),
+    },
+    { key: "input key", identity: "input identity", issuer: "input issuer" },
+  );
   const vo = inputs.optional("vo");
   const r = await verifyList({
     listFile,

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Command, Io } from "../command.js";
 import { parse } from "../args.js";
 import { InvalidInputError, RefusedError, UsageError } from "../../util/diagnostic.js";
-import { readPublicKey } from "../../sign/local-key.js";
+import { keyTrust } from "../../verify/trust.js";
 import { publish, type PublishReport } from "../../publish/index.js";
 import { DEFAULT_TARGET_DIR, parseTarget } from "../../publish/targets.js";
 import { DEFAULT_RETRY, describe } from "../../publish/retry.js";
@@ -59,7 +59,7 @@ export const publishCommand: Command = {
         releases: (values.release ?? []).map((r) => (existsSync(resolve(io.cwd, r)) ? resolve(io.cwd, r) : resolve(root, r))),
         artifactDirs: (values.artifacts ?? []).map((d) => resolve(io.cwd, d)),
         ...(values.list ? { listDir: resolve(io.cwd, values.list) } : {}),
-        ...(keyFile ? { trust: { kind: "key" as const, keyFile, publicKey: readPublicKey(keyFile) } } : {}),
+        ...(keyFile ? { trust: keyTrust(keyFile) } : {}),
         targets,
         appdb: { apps, ...(io.env.APPDB_TOKEN ? { token: io.env.APPDB_TOKEN } : {}) },
         github: { apiUrl: values["github-api"] ?? io.env.GITHUB_API_URL ?? DEFAULT_GITHUB_API, ...((io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN) ? { token: io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN } : {}) },

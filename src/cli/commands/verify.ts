@@ -1,11 +1,9 @@
 import { resolve } from "node:path";
 import type { Command, Io } from "../command.js";
 import { parse, parseNow, required } from "../args.js";
-import { RefusedError, UsageError, InvalidInputError, formatDiagnostic } from "../../util/diagnostic.js";
-import { readPublicKey } from "../../sign/local-key.js";
+import { RefusedError, InvalidInputError, formatDiagnostic } from "../../util/diagnostic.js";
 import { bundlePathFor } from "../../sign/bundle-file.js";
-import { publicGoodTrustedRoot, readTrustedRoot } from "../../verify/trusted-root.js";
-import type { Trust } from "../../verify/signature.js";
+import { trustFromPin } from "../../verify/trust.js";
 import { verifyList, type VerifyReport } from "../../verify/index.js";
 import { fetchListAndBundle, isUrl } from "../../verify/fetch.js";
 
@@ -30,22 +28,18 @@ export const verifyCommand: Command = {
       json: { type: "boolean" },
     });
     const listArg = required(values.list, "--list");
-    if (values.key && (values.identity || values.issuer)) throw new UsageError("give either --key or --identity with --issuer, not both");
-    if (!values.key && !(values.identity && values.issuer)) throw new UsageError("the signer must be pinned: --key PUB, or --identity URI with --issuer URL");
     const now = parseNow(values.now).getTime();
     try {
+      const trust = await trustFromPin({
+        key: values.key && resolve(io.cwd, values.key),
+        identity: values.identity,
+        issuer: values.issuer,
+        trustedRoot: values["trusted-root"] && resolve(io.cwd, values["trusted-root"]),
+      });
       // A URL (the release's stable address) is fetched first; the checks then run on those exact bytes.
       const { listFile, bundleFile } = isUrl(listArg)
         ? await fetchListAndBundle(listArg, values.bundle)
         : { listFile: resolve(io.cwd, listArg), bundleFile: resolve(io.cwd, values.bundle ?? bundlePathFor(resolve(io.cwd, listArg))) };
-      const trust: Trust = values.key
-        ? { kind: "key", keyFile: resolve(io.cwd, values.key), publicKey: readPublicKey(resolve(io.cwd, values.key)) }
-        : {
-            kind: "identity",
-            identity: values.identity ?? "",
-            issuer: values.issuer ?? "",
-            trustedRoot: values["trusted-root"] ? readTrustedRoot(resolve(io.cwd, values["trusted-root"])) : await publicGoodTrustedRoot(),
-          };
       const report = await verifyList({
         listFile,
         bundleFile,
