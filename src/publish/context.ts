@@ -1,6 +1,7 @@
 // What every publisher gets: the retry policy, a progress line writer, the environment (credentials),
 // and a journal of what was done where (printed at the end and returned as JSON).
-import { describe, withRetry, type RetryPolicy } from "./retry.js";
+import { withRetry, type RetryPolicy } from "./retry.js";
+import { describeError } from "../util/describe-error.js";
 
 export type Action = "uploaded" | "present" | "tagged" | "registered" | "published" | "skipped" | "removed";
 
@@ -26,6 +27,6 @@ export function record(ctx: PublishContext, o: Outcome): void {
 /** withRetry with the context's policy, reporting each retry as a progress line. */
 export function retrying<T>(ctx: PublishContext, what: string, fn: (attempt: number) => Promise<T>): Promise<T> {
   return withRetry(what, ctx.retry, fn, {
-    onRetry: ({ attempt, delayMs, error }) => ctx.progress(`  retry      ${what}: attempt ${attempt} failed (${describe(error)}); next in ${delayMs} ms`),
+    onRetry: ({ attempt, delayMs, error }) => ctx.progress(`  retry      ${what}: attempt ${attempt} failed (${describeError(error)}); next in ${delayMs} ms`),
   });
 }

@@ -1,5 +1,6 @@
 // Bounded retries with exponential backoff for transient failures (HTTP 5xx/429/408, connection reset,
 // refused, timed out). Anything else fails at once: retrying a 4xx or a digest mismatch only hides it.
+import { describeError } from "../util/describe-error.js";
 
 export interface RetryPolicy {
   /** Total attempts, the first included (1 = no retry). */
@@ -60,7 +61,7 @@ export async function withRetry<T>(what: string, policy: RetryPolicy, fn: (attem
     } catch (e) {
       if (!isTransient(e) || attempt >= policy.attempts) {
         if (isTransient(e) && policy.attempts > 1) {
-          throw new GaveUpError(`${what}: gave up after ${attempt} attempts: ${describe(e)}`, e);
+          throw new GaveUpError(`${what}: gave up after ${attempt} attempts: ${describeError(e)}`, e);
         }
         throw e;
       }
@@ -77,18 +78,4 @@ export class GaveUpError extends Error {
     super(message, { cause });
     this.name = "GaveUpError";
   }
-}
-
-/** A one-line description of an error, following its causes (fetch hides the useful part there). */
-export function describe(e: unknown): string {
-  const parts: string[] = [];
-  let cur: unknown = e;
-  for (let depth = 0; cur && depth < 4; depth++) {
-    const c = cur as { message?: unknown; code?: unknown; cause?: unknown };
-    const msg = typeof c.message === "string" ? c.message : String(cur);
-    const code = typeof c.code === "string" && !msg.includes(c.code) ? ` (${c.code})` : "";
-    if (!parts.some((p) => p.includes(msg))) parts.push(msg + code);
-    cur = c.cause;
-  }
-  return parts.join(": ");
 }

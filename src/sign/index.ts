@@ -5,6 +5,7 @@ import { MessageSignatureBundleBuilder, type Signer, type Witness } from "@sigst
 import { bundleToJSON } from "@sigstore/bundle";
 import { writeFileAtomic, toJsonText } from "../util/fs.js";
 import { fileError, RefusedError } from "../util/diagnostic.js";
+import { describeError } from "../util/describe-error.js";
 import { loadOrCreateKey } from "./local-key.js";
 import { keylessSigner, type KeylessOptions } from "./signers.js";
 import { localKeySigner, rekorWitness } from "./signers.js";
@@ -46,8 +47,7 @@ export async function signFile(file: string, mode: SignMode, bundleFile = bundle
   try {
     bundle = await new MessageSignatureBundleBuilder({ signer, witnesses }).create({ data });
   } catch (e) {
-    const cause = (e as Error & { cause?: Error }).cause;
-    throw new RefusedError(`${file}: signing failed (${mode.kind}): ${(e as Error).message}${cause ? `: ${cause.message}` : ""}`, "sign.failed");
+    throw new RefusedError(`${file}: signing failed (${mode.kind}): ${describeError(e)}`, "sign.failed");
   }
   writeFileAtomic(bundleFile, toJsonText(bundleToJSON(bundle)));
   if (mode.kind === "keyless") {

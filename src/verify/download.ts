@@ -9,6 +9,7 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RefusedError } from "../util/diagnostic.js";
 import { sha512File } from "../util/digest.js";
+import { describeError } from "../util/describe-error.js";
 
 export interface ArtifactRef {
   uri: string;
@@ -47,7 +48,7 @@ async function open(uri: string): Promise<Readable> {
   try {
     res = await fetch(url, { redirect: "follow" });
   } catch (e) {
-    throw new RefusedError(`${uri}: download failed (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message})`, "download.fetch");
+    throw new RefusedError(`${uri}: download failed (${describeError(e)})`, "download.fetch");
   }
   if (!res.ok || !res.body) throw new RefusedError(`${uri}: download failed (HTTP ${res.status})`, "download.fetch");
   return Readable.fromWeb(res.body as import("node:stream/web").ReadableStream);

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RefusedError } from "../util/diagnostic.js";
+import { describeError } from "../util/describe-error.js";
 import { BUNDLE_SUFFIX } from "../sign/bundle-file.js";
 import { MAX_LIST_BYTES } from "./index.js";
 
@@ -16,7 +17,7 @@ async function fetchCapped(url: string, max: number): Promise<Buffer> {
   try {
     res = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(60_000) });
   } catch (e) {
-    throw new RefusedError(`${url}: cannot fetch (${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message})`, "fetch");
+    throw new RefusedError(`${url}: cannot fetch (${describeError(e)})`, "fetch");
   }
   if (!res.ok || !res.body) throw new RefusedError(`${url}: cannot fetch (HTTP ${res.status})`, "fetch");
   const chunks: Buffer[] = [];

@@ -1,12 +1,8 @@
 // Reads the diagnostics `vmendorse validate` prints ("file:line:column: /field: message [rule]").
-export interface PrintedDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  field: string;
-  message: string;
-  rule: string;
-}
+import type { Diagnostic } from "../../src/util/diagnostic.js";
+
+/** A diagnostic as read back from the printed line (the shape formatDiagnostic prints). */
+export type PrintedDiagnostic = Diagnostic;
 
 const LINE = /^(?<file>.+?)(?::(?<line>\d+):(?<column>\d+))?: (?:(?<field>\/\S*): )?(?<message>.*) \[(?<rule>[a-z0-9.-]+)\]$/;
 

@@ -6,7 +6,8 @@ import { InvalidInputError, RefusedError, UsageError } from "../../util/diagnost
 import { keyTrust } from "../../verify/trust.js";
 import { publish, type PublishReport } from "../../publish/index.js";
 import { DEFAULT_TARGET_DIR, parseTarget } from "../../publish/targets.js";
-import { DEFAULT_RETRY, describe } from "../../publish/retry.js";
+import { DEFAULT_RETRY } from "../../publish/retry.js";
+import { describeError } from "../../util/describe-error.js";
 import { DEFAULT_GITHUB_API } from "../../publish/github/release.js";
 
 export const publishCommand: Command = {
@@ -70,7 +71,7 @@ export const publishCommand: Command = {
     } catch (e) {
       if (e instanceof UsageError || e instanceof InvalidInputError || e instanceof RefusedError) throw e;
       // A network or server failure: say what stopped and that a rerun resumes.
-      throw new RefusedError(`${describe(e)}\nnothing after this step was published, and the list goes out only after every artifact; run the same command again to complete`, "publish.failed");
+      throw new RefusedError(`${describeError(e)}\nnothing after this step was published, and the list goes out only after every artifact; run the same command again to complete`, "publish.failed");
     }
     if (values.json) io.out(JSON.stringify(report, null, 2));
     else summary(report, io);
